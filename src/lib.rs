@@ -1,0 +1,13 @@
+//! accord: a declarative policy engine for customs trusted-trader programs and mutual recognition
+//! arrangements.
+//!
+//! The pipeline runs one way (see `ARCHITECTURE.md`):
+//! text → [`syntax`] (grammar → spanned AST) → [`check`] (names, types, safety, strata; lowers to
+//! [`ir`]) → [`eval`] (join plans, semi-naive evaluation) → consumers. Facts enter through [`facts`].
+//! The library never prints; front ends render [`diagnostic::Diagnostic`]s.
+
+pub mod diagnostic;
+pub mod facts;
+pub mod ir;
+pub mod syntax;
+pub mod value;
