@@ -95,6 +95,8 @@ pub struct Relation {
     /// Where the relation was declared, or first concluded when it is not declared.
     pub span: Option<Span>,
     pub declared: bool,
+    /// Declared with `..`: data files may carry further columns, which are ignored.
+    pub open: bool,
     /// Output position: relations print in the order of their declaration or, when undeclared, of their
     /// first appearance.
     pub order: u32,
@@ -114,6 +116,8 @@ impl Relation {
 pub struct Column {
     pub name: Option<String>,
     pub ty: ValueType,
+    /// Declared with `?`: a data row whose value is missing is skipped (and counted).
+    pub optional: bool,
 }
 
 /// Who made a relation.
@@ -131,6 +135,10 @@ pub struct PolicyFact {
     pub relation: RelationId,
     pub values: Vec<Value>,
     pub span: Span,
+    /// The author's name for the fact (`fact us_mx …:`), if given.
+    pub name: Option<String>,
+    /// The legal source the fact encodes, if given.
+    pub source: Option<String>,
 }
 
 /// A conjunctive rule: when every literal of `body` holds, `head(head_args)` holds.

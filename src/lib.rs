@@ -11,3 +11,6 @@ pub mod facts;
 pub mod ir;
 pub mod syntax;
 pub mod value;
+pub mod check;
+pub mod stratify;
+pub mod workspace;

@@ -1,0 +1,429 @@
+//! Expansion: AST rules → conjunctive [`Draft`]s.
+//!
+//! Runs first in `check`. Expands subject-block forms (`NEEC certified` → `certified(c, NEEC)`), splits
+//! disjunctions into one draft per disjunct (DNF), replaces `today` with the run's date, and extracts each
+//! aggregate into an input relation (filled by its own drafts) and an output relation joined back into
+//! the rule. Reports misuse of the sugar (subject forms outside a block, negation of a group).
+
+use std::collections::HashSet;
+
+use super::draft::*;
+use crate::diagnostic::Diagnostic;
+use crate::ir::{AggregateOp, RulePurpose};
+use crate::syntax::ast::{self, Conclusion, Expr, Formula, Literal, Name, RuleDecl, SubjectAtom};
+use crate::syntax::Span;
+use crate::value::format_day;
+
+/// More disjuncts than this in one rule is almost surely a mistake, and would slow evaluation.
+const MAX_DISJUNCTS: usize = 4096;
+
+pub struct Expander {
+    pub today: i32,
+    pub drafts: Vec<Draft>,
+    pub aggregates: Vec<AggregateDraft>,
+    pub diagnostics: Vec<Diagnostic>,
+    next_source_rule: usize,
+    next_fresh: usize,
+    /// Aggregates met while expanding, by placeholder id (placeholders are never reused).
+    pending: Vec<ast::AggregateExpr>,
+}
+
+/// One primitive premise of a conjunction.
+#[derive(Clone)]
+enum Prim<'a> {
+    Atom(&'a ast::Atom),
+    Subject(&'a SubjectAtom),
+    Compare(&'a ast::Comparison),
+    NotAtom(&'a ast::Atom, Span),
+    NotSubject(&'a SubjectAtom, Span),
+}
+
+impl Expander {
+    pub fn new(today: i32) -> Expander {
+        Expander {
+            today,
+            drafts: vec![],
+            aggregates: vec![],
+            diagnostics: vec![],
+            next_source_rule: 0,
+            next_fresh: 0,
+            pending: vec![],
+        }
+    }
+
+    /// Expands one source rule; `subject` is the variable named by the enclosing subject block.
+    /// Returns the source-rule index its drafts carry.
+    pub fn rule(&mut self, rule: &RuleDecl, subject: Option<&Name>) -> usize {
+        let index = self.next_source_rule;
+        self.next_source_rule += 1;
+        let source = rule.annotations.iter().find_map(|a| match a {
+            ast::Annotation::Source { text, .. } => Some(text.clone()),
+            _ => None,
+        });
+        let head = match &rule.head {
+            Conclusion::Atom(a) => self.atom(a),
+            Conclusion::Subject(s) => match self.subject_atom(s, subject) {
+                Some(a) => a,
+                None => return index,
+            },
+        };
+        let Some(conjunctions) = self.dnf(&rule.body) else { return index };
+        for (disjunct, conjunction) in conjunctions.iter().enumerate() {
+            let Some(body) = self.conjunction(conjunction, subject) else { continue };
+            let draft = Draft {
+                head: head.clone(),
+                body,
+                name: rule.name.clone(),
+                source: source.clone(),
+                span: rule.span,
+                disjunct: if conjunctions.len() > 1 { disjunct as u32 + 1 } else { 0 },
+                purpose: RulePurpose::Written,
+                source_rule: index,
+            };
+            self.extract_aggregates(draft, subject);
+        }
+        index
+    }
+
+    fn dnf<'a>(&mut self, formula: &'a Formula) -> Option<Vec<Vec<Prim<'a>>>> {
+        Some(match formula {
+            Formula::Atom(a) => vec![vec![Prim::Atom(a)]],
+            Formula::Subject(s) => vec![vec![Prim::Subject(s)]],
+            Formula::Compare(c) => vec![vec![Prim::Compare(c)]],
+            Formula::Group(inner, _) => self.dnf(inner)?,
+            Formula::Not(inner, span) => {
+                let mut inner = &**inner;
+                while let Formula::Group(g, _) = inner {
+                    inner = g;
+                }
+                match inner {
+                    Formula::Atom(a) => vec![vec![Prim::NotAtom(a, *span)]],
+                    Formula::Subject(s) => vec![vec![Prim::NotSubject(s, *span)]],
+                    other => {
+                        self.diagnostics.push(
+                            Diagnostic::error("negated_group", "`¬` applies to a single premise")
+                                .label(other.span(), "several premises, or a comparison")
+                                .help(
+                                    "name the combination with a rule of its own and negate that: \
+                                     `p(x) ∧ q(x) ⇒ both(x).` then `¬ both(x)`; negate a comparison \
+                                     by flipping it (`¬ (x < 3)` is `x ≥ 3`)",
+                                ),
+                        );
+                        return None;
+                    }
+                }
+            }
+            Formula::Or(parts, _) => {
+                let mut out = vec![];
+                for p in parts {
+                    out.extend(self.dnf(p)?);
+                }
+                out
+            }
+            Formula::And(parts, span) => {
+                let mut out: Vec<Vec<Prim>> = vec![vec![]];
+                for p in parts {
+                    let alternatives = self.dnf(p)?;
+                    if out.len() * alternatives.len() > MAX_DISJUNCTS {
+                        self.diagnostics.push(
+                            Diagnostic::error("too_many_disjuncts", "this rule expands to too many alternatives")
+                                .label(*span, format!("more than {MAX_DISJUNCTS} combinations of `∨`"))
+                                .help("split the rule, or name parts of it with rules of their own"),
+                        );
+                        return None;
+                    }
+                    let mut next = Vec::with_capacity(out.len() * alternatives.len());
+                    for prefix in &out {
+                        for alt in &alternatives {
+                            let mut c = prefix.clone();
+                            c.extend(alt.iter().cloned());
+                            next.push(c);
+                        }
+                    }
+                    out = next;
+                }
+                out
+            }
+        })
+    }
+
+    fn conjunction(&mut self, prims: &[Prim], subject: Option<&Name>) -> Option<Vec<DraftLiteral>> {
+        let mut body = vec![];
+        let mut ok = true;
+        for prim in prims {
+            match prim {
+                Prim::Atom(a) => body.push(DraftLiteral::Atom(self.atom(a))),
+                Prim::NotAtom(a, span) => {
+                    let mut atom = self.atom(a);
+                    atom.span = *span;
+                    body.push(DraftLiteral::Negated(atom));
+                }
+                Prim::Subject(s) => match self.subject_atom(s, subject) {
+                    Some(a) => body.push(DraftLiteral::Atom(a)),
+                    None => ok = false,
+                },
+                Prim::NotSubject(s, span) => match self.subject_atom(s, subject) {
+                    Some(mut a) => {
+                        a.span = *span;
+                        body.push(DraftLiteral::Negated(a))
+                    }
+                    None => ok = false,
+                },
+                Prim::Compare(c) => body.push(DraftLiteral::Compare {
+                    op: c.op,
+                    lhs: self.expr(&c.lhs),
+                    rhs: self.expr(&c.rhs),
+                    span: c.span,
+                }),
+            }
+        }
+        ok.then_some(body)
+    }
+
+    fn atom(&mut self, atom: &ast::Atom) -> DraftAtom {
+        DraftAtom {
+            relation: atom.relation.text.clone(),
+            relation_span: atom.relation.span,
+            args: atom.args.iter().map(|e| self.expr(e)).collect(),
+            span: atom.span,
+            subject_form: false,
+        }
+    }
+
+    fn subject_atom(&mut self, atom: &SubjectAtom, subject: Option<&Name>) -> Option<DraftAtom> {
+        let Some(subject) = subject else {
+            let written = match &atom.qualifier {
+                Some(Literal::Text { value, .. }) => format!("{}(x, {value})", atom.relation.text),
+                _ => format!("{}(x)", atom.relation.text),
+            };
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "subject_form_outside_block",
+                    format!("`{}` without arguments is the subject form, which needs a subject block", atom.relation.text),
+                )
+                .label(atom.span, "no subject to apply this to")
+                .help(format!(
+                    "write the arguments (`{written}`), or put the rule inside `subject x {{ … }}`"
+                )),
+            );
+            return None;
+        };
+        let mut args = vec![DraftExpr::Var(subject.text.clone(), atom.relation.span)];
+        if let Some(q) = &atom.qualifier {
+            args.push(DraftExpr::Const(q.clone()));
+        }
+        Some(DraftAtom {
+            relation: atom.relation.text.clone(),
+            relation_span: atom.relation.span,
+            args,
+            span: atom.span,
+            subject_form: true,
+        })
+    }
+
+    fn expr(&mut self, expr: &Expr) -> DraftExpr {
+        match expr {
+            Expr::Var(n) => DraftExpr::Var(n.text.clone(), n.span),
+            Expr::Wildcard(s) => DraftExpr::Wildcard(*s),
+            Expr::Literal(l) => DraftExpr::Const(l.clone()),
+            Expr::Today(span) => DraftExpr::Const(Literal::Date { text: format_day(self.today), span: *span }),
+            Expr::Paren(inner, _) => self.expr(inner),
+            Expr::Binary { op, lhs, rhs, span } => DraftExpr::Binary {
+                op: *op,
+                lhs: Box::new(self.expr(lhs)),
+                rhs: Box::new(self.expr(rhs)),
+                span: *span,
+            },
+            Expr::Shift { date, negate, amount, unit, span } => DraftExpr::Shift {
+                date: Box::new(self.expr(date)),
+                negate: *negate,
+                amount: Box::new(self.expr(amount)),
+                unit: *unit,
+                span: *span,
+            },
+            Expr::Aggregate(agg) => {
+                // Placeholder variable; `extract_aggregates` replaces it once the rule is complete.
+                let id = self.pending.len();
+                self.pending.push((**agg).clone());
+                DraftExpr::Var(format!("\u{0}agg{id}"), agg.span)
+            }
+        }
+    }
+}
+
+/// The prefix of the placeholder variables that stand for aggregate results.
+pub const AGGREGATE_VAR: &str = "\u{0}agg";
+
+/// How a variable is shown to the author (placeholders for aggregate results have no name).
+pub fn shown(var: &str) -> &str {
+    if var.starts_with(AGGREGATE_VAR) {
+        "the aggregate's result"
+    } else {
+        var
+    }
+}
+
+impl Expander {
+    /// Replaces each aggregate placeholder of `draft` by a join with the aggregate's output relation,
+    /// and expands the aggregate's premises into drafts for its input relation.
+    fn extract_aggregates(&mut self, mut draft: Draft, subject: Option<&Name>) {
+        let variables: Vec<(String, Span)> =
+            draft.variables().into_iter().map(|(n, s)| (n.to_string(), s)).collect();
+        let outside: HashSet<&str> =
+            variables.iter().map(|(n, _)| n.as_str()).filter(|n| !n.starts_with(AGGREGATE_VAR)).collect();
+        for (placeholder, _) in variables.iter().filter(|(n, _)| n.starts_with(AGGREGATE_VAR)) {
+            let Ok(id) = placeholder[AGGREGATE_VAR.len()..].parse::<usize>() else { continue };
+            let Some(agg) = self.pending.get(id).cloned() else { continue };
+            let k = self.next_fresh;
+            self.next_fresh += 1;
+            let (input, output) = (format!("__aggregate{k}_input"), format!("__aggregate{k}"));
+            let mut body_vars = vec![];
+            formula_vars(&agg.body, subject, &mut body_vars);
+            let target = agg.target.as_ref().map(|t| t.text.clone());
+            if let Some(t) = &agg.target {
+                if !body_vars.contains(&t.text) {
+                    self.diagnostics.push(
+                        Diagnostic::error("aggregate_target", format!("`{}` does not occur in the aggregate's premises", t.text))
+                            .label(t.span, "aggregated here")
+                            .help(format!("the premises inside `{{ … }}` must bind `{}`", t.text)),
+                    );
+                    continue;
+                }
+                if outside.contains(t.text.as_str()) {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "aggregate_target",
+                            format!("`{}` is aggregated, so it cannot also be used outside the aggregate", t.text),
+                        )
+                        .label(t.span, "aggregated here")
+                        .help("variables shared with the rest of the rule group the aggregate; rename one of them"),
+                    );
+                    continue;
+                }
+            } else if agg.op != AggregateOp::Count {
+                self.diagnostics.push(
+                    Diagnostic::error("aggregate_target", format!("`{}` needs a variable to aggregate", agg.op.name()))
+                        .label(agg.span, "no variable after the operator")
+                        .help(format!("write `{} v {{ … }}` with `v` bound inside the braces", agg.op.name())),
+                );
+                continue;
+            }
+            let group: Vec<String> =
+                body_vars.iter().filter(|v| outside.contains(v.as_str()) && Some(*v) != target.as_ref()).cloned().collect();
+            let others: Vec<String> =
+                body_vars.iter().filter(|v| !group.contains(v) && Some(*v) != target.as_ref()).cloned().collect();
+            let mut columns = group.clone();
+            let target_column = match (agg.op, &target) {
+                (AggregateOp::Count, Some(t)) => {
+                    columns.push(t.clone());
+                    None
+                }
+                (AggregateOp::Count, None) => {
+                    columns.extend(others.iter().cloned());
+                    None
+                }
+                (AggregateOp::Sum, Some(t)) => {
+                    columns.push(t.clone());
+                    columns.extend(others.iter().cloned());
+                    Some(group.len())
+                }
+                (_, Some(t)) => {
+                    columns.push(t.clone());
+                    Some(group.len())
+                }
+                (_, None) => None,
+            };
+            let var = |n: &String| DraftExpr::Var(n.clone(), agg.span);
+            let head = DraftAtom {
+                relation: input.clone(),
+                relation_span: agg.span,
+                args: columns.iter().map(var).collect(),
+                span: agg.span,
+                subject_form: false,
+            };
+            if let Some(conjunctions) = self.dnf(&agg.body) {
+                let source_rule = self.next_source_rule;
+                self.next_source_rule += 1;
+                for (i, conjunction) in conjunctions.iter().enumerate() {
+                    let Some(body) = self.conjunction(conjunction, subject) else { continue };
+                    let input_draft = Draft {
+                        head: head.clone(),
+                        body,
+                        name: None,
+                        source: None,
+                        span: agg.span,
+                        disjunct: if conjunctions.len() > 1 { i as u32 + 1 } else { 0 },
+                        purpose: RulePurpose::AggregateInput,
+                        source_rule,
+                    };
+                    self.extract_aggregates(input_draft, subject);
+                }
+            }
+            self.aggregates.push(AggregateDraft {
+                op: agg.op,
+                input,
+                output: output.clone(),
+                group_len: group.len(),
+                target: target_column,
+                span: agg.span,
+            });
+            let mut args: Vec<DraftExpr> = group.iter().map(var).collect();
+            args.push(DraftExpr::Var(placeholder.clone(), agg.span));
+            draft.body.push(DraftLiteral::Atom(DraftAtom {
+                relation: output,
+                relation_span: agg.span,
+                args,
+                span: agg.span,
+                subject_form: false,
+            }));
+        }
+        self.drafts.push(draft);
+    }
+}
+
+/// The variables a formula mentions, in order of first appearance (the subject variable for subject
+/// forms; variables inside nested aggregates too).
+fn formula_vars(formula: &Formula, subject: Option<&Name>, out: &mut Vec<String>) {
+    let push = |n: &str, out: &mut Vec<String>| {
+        if !out.iter().any(|o| o == n) {
+            out.push(n.to_string());
+        }
+    };
+    match formula {
+        Formula::And(parts, _) | Formula::Or(parts, _) => parts.iter().for_each(|p| formula_vars(p, subject, out)),
+        Formula::Not(inner, _) | Formula::Group(inner, _) => formula_vars(inner, subject, out),
+        Formula::Atom(a) => a.args.iter().for_each(|e| expr_vars(e, subject, out)),
+        Formula::Subject(_) => {
+            if let Some(s) = subject {
+                push(&s.text, out);
+            }
+        }
+        Formula::Compare(c) => {
+            expr_vars(&c.lhs, subject, out);
+            expr_vars(&c.rhs, subject, out);
+        }
+    }
+}
+
+fn expr_vars(expr: &Expr, subject: Option<&Name>, out: &mut Vec<String>) {
+    match expr {
+        Expr::Var(n) => {
+            if !out.iter().any(|o| *o == n.text) {
+                out.push(n.text.clone());
+            }
+        }
+        Expr::Wildcard(_) | Expr::Literal(_) | Expr::Today(_) => {}
+        Expr::Binary { lhs, rhs, .. } => {
+            expr_vars(lhs, subject, out);
+            expr_vars(rhs, subject, out);
+        }
+        Expr::Shift { date, amount, .. } => {
+            expr_vars(date, subject, out);
+            expr_vars(amount, subject, out);
+        }
+        Expr::Paren(inner, _) => expr_vars(inner, subject, out),
+        // A nested aggregate's own variables are local to it; the ones it shares with this formula
+        // occur in this formula too.
+        Expr::Aggregate(_) => {}
+    }
+}

@@ -1,0 +1,250 @@
+//! Types: inference for undeclared columns and variables, then a strict check of every use.
+//!
+//! Runs after `expand`/`law` and relation resolution, before `lower`. Declared columns have their types;
+//! an undeclared relation's columns take theirs from the facts and rules that conclude it. Inference
+//! iterates to a fixpoint; then every atom argument, comparison, arithmetic operand and conclusion is
+//! checked, and each mismatch is reported once, with the declaration that fixed the expected type.
+//! A column or variable nothing constrains is `text`.
+
+use std::collections::HashMap;
+
+use super::draft::*;
+use super::expand::shown;
+use super::RelationTable;
+use crate::diagnostic::Diagnostic;
+use crate::ir::AggregateOp;
+use crate::syntax::ast::Literal;
+use crate::syntax::Span;
+use crate::value::{ArithOp, ValueType};
+
+pub fn literal_type(l: &Literal) -> ValueType {
+    match l {
+        Literal::Text { .. } => ValueType::Text,
+        Literal::Number { .. } => ValueType::Number,
+        Literal::Date { .. } => ValueType::Date,
+        Literal::Bool { .. } => ValueType::Bool,
+    }
+}
+
+pub type VarTypes = HashMap<String, ValueType>;
+
+/// Infers column types of undeclared relations and the variable types of every draft.
+pub fn infer(table: &mut RelationTable, drafts: &[Draft], aggregates: &[AggregateDraft]) -> Vec<VarTypes> {
+    let mut vars: Vec<VarTypes> = vec![HashMap::new(); drafts.len()];
+    for _round in 0..64 {
+        let mut changed = false;
+        for (draft, types) in drafts.iter().zip(vars.iter_mut()) {
+            changed |= infer_draft(table, draft, types);
+        }
+        for agg in aggregates {
+            changed |= infer_aggregate(table, agg);
+        }
+        if !changed {
+            break;
+        }
+    }
+    vars
+}
+
+fn infer_draft(table: &mut RelationTable, draft: &Draft, types: &mut VarTypes) -> bool {
+    let mut changed = false;
+    let learn = |types: &mut VarTypes, name: &str, ty: ValueType| {
+        if !types.contains_key(name) {
+            types.insert(name.to_string(), ty);
+            return true;
+        }
+        false
+    };
+    for lit in &draft.body {
+        if let DraftLiteral::Atom(a) | DraftLiteral::Negated(a) = lit {
+            let Some(rel) = table.get_mut(&a.relation) else { continue };
+            for (i, arg) in a.args.iter().enumerate() {
+                let Some(col) = rel.columns.get_mut(i) else { continue };
+                match (arg, col.ty) {
+                    (DraftExpr::Var(n, _), Some(ty)) => changed |= learn(types, n, ty),
+                    (DraftExpr::Var(n, _), None) if !rel.declared => {
+                        if let Some(ty) = types.get(n) {
+                            col.ty = Some(*ty);
+                            changed = true;
+                        }
+                    }
+                    (DraftExpr::Const(l), None) if !rel.declared => {
+                        col.ty = Some(literal_type(l));
+                        changed = true;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    for lit in &draft.body {
+        if let DraftLiteral::Compare { lhs, rhs, .. } = lit {
+            match (lhs, rhs) {
+                (DraftExpr::Var(n, _), other) | (other, DraftExpr::Var(n, _)) if !types.contains_key(n) => {
+                    if let Some(ty) = expr_type(other, types) {
+                        changed |= learn(types, n, ty);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    if let Some(rel) = table.get_mut(&draft.head.relation) {
+        for (i, arg) in draft.head.args.iter().enumerate() {
+            let Some(col) = rel.columns.get_mut(i) else { continue };
+            if col.ty.is_none() {
+                if let Some(ty) = expr_type(arg, types) {
+                    col.ty = Some(ty);
+                    changed = true;
+                }
+            } else if let (DraftExpr::Var(n, _), Some(ty)) = (arg, col.ty) {
+                changed |= learn(types, n, ty);
+            }
+        }
+    }
+    changed
+}
+
+fn infer_aggregate(table: &mut RelationTable, agg: &AggregateDraft) -> bool {
+    let Some(input) = table.get(&agg.input) else { return false };
+    let mut wanted: Vec<Option<ValueType>> = input.columns[..agg.group_len.min(input.columns.len())]
+        .iter()
+        .map(|c| c.ty)
+        .collect();
+    wanted.push(match agg.op {
+        AggregateOp::Count | AggregateOp::Sum => Some(ValueType::Number),
+        _ => agg.target.and_then(|t| input.columns.get(t)).and_then(|c| c.ty),
+    });
+    let Some(output) = table.get_mut(&agg.output) else { return false };
+    let mut changed = false;
+    for (col, ty) in output.columns.iter_mut().zip(wanted) {
+        if col.ty.is_none() && ty.is_some() {
+            col.ty = ty;
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// The type of an expression, if its variables' types are known; `None` also for ill-typed ones
+/// (`check` reports those).
+pub fn expr_type(e: &DraftExpr, types: &VarTypes) -> Option<ValueType> {
+    match e {
+        DraftExpr::Var(n, _) => types.get(n).copied(),
+        DraftExpr::Wildcard(_) => None,
+        DraftExpr::Const(l) => Some(literal_type(l)),
+        DraftExpr::Binary { op, lhs, rhs, .. } => {
+            match (expr_type(lhs, types)?, expr_type(rhs, types)?, op) {
+                (ValueType::Number, ValueType::Number, _) => Some(ValueType::Number),
+                (ValueType::Date, ValueType::Number, ArithOp::Add | ArithOp::Sub) => Some(ValueType::Date),
+                _ => None,
+            }
+        }
+        DraftExpr::Shift { .. } => Some(ValueType::Date),
+    }
+}
+
+/// Checks every use against the inferred and declared types; reports each mismatch.
+pub fn check(table: &RelationTable, drafts: &[Draft], vars: &mut [VarTypes], diags: &mut Vec<Diagnostic>) {
+    for (draft, types) in drafts.iter().zip(vars.iter_mut()) {
+        // Variables nothing constrains are text.
+        for (name, _) in draft.variables() {
+            types.entry(name.to_string()).or_insert(ValueType::Text);
+        }
+        for lit in &draft.body {
+            match lit {
+                DraftLiteral::Atom(a) | DraftLiteral::Negated(a) => check_atom(table, a, types, diags),
+                DraftLiteral::Compare { lhs, rhs, span, .. } => {
+                    let (l, r) = (check_expr(lhs, types, diags), check_expr(rhs, types, diags));
+                    if let (Some(l), Some(r)) = (l, r) {
+                        if l != r {
+                            diags.push(
+                                Diagnostic::error("type_mismatch", format!("cannot compare a {l} with a {r}"))
+                                    .label(lhs.span(), format!("a {l}"))
+                                    .label(rhs.span(), format!("a {r}"))
+                                    .label(*span, "")
+                                    .help("both sides of a comparison must have the same type"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        check_atom(table, &draft.head, types, diags);
+    }
+}
+
+fn check_atom(table: &RelationTable, atom: &DraftAtom, types: &VarTypes, diags: &mut Vec<Diagnostic>) {
+    let Some(rel) = table.get(&atom.relation) else { return };
+    for (i, arg) in atom.args.iter().enumerate() {
+        let Some(col) = rel.columns.get(i) else { return };
+        let Some(want) = col.ty else { continue };
+        let Some(got) = check_expr(arg, types, diags) else { continue };
+        if got != want {
+            let column = col.name.as_deref().map(|n| format!("`{n}`")).unwrap_or_else(|| format!("{}", i + 1));
+            let what = match arg {
+                DraftExpr::Var(n, _) => format!("`{}` is a {got}", shown(n)),
+                _ => format!("a {got}"),
+            };
+            let mut d = Diagnostic::error(
+                "type_mismatch",
+                format!("column {column} of `{}` holds a {want}, not a {got}", atom.relation),
+            )
+            .label(arg.span(), what);
+            if let Some(span) = col.span {
+                d = d.label(span, format!("declared as {want} here"));
+            }
+            let help = match (want, arg) {
+                (ValueType::Date, DraftExpr::Const(Literal::Text { .. })) => {
+                    "write dates without quotes, as `YYYY-MM-DD`".to_string()
+                }
+                (ValueType::Text, DraftExpr::Const(Literal::Number { .. })) => {
+                    "quote the value to make it a text: `\"…\"`".to_string()
+                }
+                _ => format!("use a {want} here, or change the declaration"),
+            };
+            diags.push(d.help(help));
+        }
+    }
+}
+
+/// The type of an expression, reporting ill-typed arithmetic.
+fn check_expr(e: &DraftExpr, types: &VarTypes, diags: &mut Vec<Diagnostic>) -> Option<ValueType> {
+    match e {
+        DraftExpr::Binary { op, lhs, rhs, span } => {
+            let (l, r) = (check_expr(lhs, types, diags)?, check_expr(rhs, types, diags)?);
+            let result = expr_type(e, types);
+            if result.is_none() {
+                diags.push(
+                    Diagnostic::error("type_mismatch", format!("cannot apply `{}` to a {l} and a {r}", op.symbol()))
+                        .label(*span, "here")
+                        .help("arithmetic works on numbers; a date plus or minus a number of days is a date"),
+                );
+            }
+            result
+        }
+        DraftExpr::Shift { date, amount, span, .. } => {
+            let d = check_expr(date, types, diags);
+            let a = check_expr(amount, types, diags);
+            let bad = |what: &str, got: ValueType, at: Span| {
+                Diagnostic::error("type_mismatch", format!("a duration needs {what}, found a {got}"))
+                    .label(at, format!("a {got}"))
+                    .label(*span, "")
+                    .help("write `date + 90 days`, `date - 6 months`, `date + 1 year`")
+            };
+            if let Some(d) = d.filter(|t| *t != ValueType::Date) {
+                diags.push(bad("a date on the left", d, date.span()));
+            }
+            if let Some(a) = a.filter(|t| *t != ValueType::Number) {
+                diags.push(bad("a number of units", a, amount.span()));
+            }
+            Some(ValueType::Date)
+        }
+        other => expr_type(other, types),
+    }
+}
+
+/// The type of a column once inference is done (unconstrained columns are text).
+pub fn settled(ty: Option<ValueType>) -> ValueType {
+    ty.unwrap_or(ValueType::Text)
+}

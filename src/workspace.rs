@@ -1,0 +1,173 @@
+//! Policy loading: from command-line paths to parsed files, following imports, confined to the root.
+//!
+//! A path argument is a file or a directory (every `*.accord` file under it, sorted). The *policy root*
+//! of an argument is the directory itself, or the file's parent directory. `import "x.accord".` is
+//! resolved relative to the importing file and must stay inside the root of the argument it was reached
+//! from (symbolic links are resolved before the check). Every file is parsed once, however many times it
+//! is named or imported; import cycles are fine (a policy is one program).
+//!
+//! This is the only module of the policy pipeline that reads files.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+use crate::syntax::ast::{Item, SourceFile};
+use crate::syntax::{parse_file, FileId, SourceMap, Span};
+
+/// The parsed files of a policy, in load order.
+#[derive(Clone, Debug, Default)]
+pub struct Policy {
+    pub files: Vec<(FileId, SourceFile)>,
+}
+
+/// Reads and parses every policy file named by `paths` and their imports. Returns the files that parsed
+/// and every diagnostic found (a file that failed to parse is left out).
+pub fn load_policy(paths: &[PathBuf], sources: &mut SourceMap) -> (Policy, Vec<Diagnostic>) {
+    let mut loader = Loader { sources, policy: Policy::default(), diagnostics: vec![], seen: vec![] };
+    for path in paths {
+        loader.load_argument(path);
+    }
+    (loader.policy, loader.diagnostics)
+}
+
+/// Parses policy text that is not in a file (a REPL line, a test).
+pub fn parse_text(name: &str, text: &str, sources: &mut SourceMap) -> (Policy, Vec<Diagnostic>) {
+    let id = sources.add(name, None, text.to_string());
+    match parse_file(id, text) {
+        Ok(file) => (Policy { files: vec![(id, file)] }, vec![]),
+        Err(d) => (Policy::default(), vec![d]),
+    }
+}
+
+struct Loader<'a> {
+    sources: &'a mut SourceMap,
+    policy: Policy,
+    diagnostics: Vec<Diagnostic>,
+    /// Canonical paths already loaded.
+    seen: Vec<PathBuf>,
+}
+
+impl Loader<'_> {
+    fn load_argument(&mut self, path: &Path) {
+        let Ok(meta) = fs::metadata(path) else {
+            self.diagnostics.push(
+                Diagnostic::error("unreadable_file", format!("cannot read `{}`", path.display()))
+                    .help("check the path: it should name a policy file or a directory of `*.accord` files"),
+            );
+            return;
+        };
+        if meta.is_dir() {
+            let root = canonical(path);
+            let mut files = vec![];
+            collect_accord_files(path, &mut files);
+            files.sort();
+            for file in files {
+                self.load_file(&file, &root, None);
+            }
+        } else {
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            self.load_file(path, &canonical(parent), None);
+        }
+    }
+
+    fn load_file(&mut self, path: &Path, root: &Path, imported_at: Option<Span>) {
+        let canon = canonical(path);
+        if self.seen.contains(&canon) {
+            return;
+        }
+        let text = match fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    let d = Diagnostic::error(
+                        "invalid_utf8",
+                        format!("`{}` is not valid UTF-8 (byte {})", path.display(), e.utf8_error().valid_up_to()),
+                    )
+                    .help("policy files are UTF-8 text");
+                    self.diagnostics.push(with_label(d, imported_at, "imported here"));
+                    return;
+                }
+            },
+            Err(e) => {
+                let d = Diagnostic::error("unreadable_file", format!("cannot read `{}`: {e}", path.display()))
+                    .help("check that the file exists and is readable");
+                self.diagnostics.push(with_label(d, imported_at, "imported here"));
+                return;
+            }
+        };
+        self.seen.push(canon.clone());
+        let id = self.sources.add(display_path(path), Some(canon.clone()), text);
+        let parsed = parse_file(id, &self.sources.get(id).text);
+        let file = match parsed {
+            Ok(f) => f,
+            Err(d) => {
+                self.diagnostics.push(d);
+                return;
+            }
+        };
+        let imports: Vec<(String, Span)> = file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Import(imp) => Some((imp.path.clone(), imp.path_span)),
+                _ => None,
+            })
+            .collect();
+        self.policy.files.push((id, file));
+        let dir = path.parent().unwrap_or(Path::new("."));
+        for (relative, span) in imports {
+            let target = dir.join(&relative);
+            match confine(&target, root) {
+                Ok(()) => self.load_file(&target, root, Some(span)),
+                Err(reason) => self.diagnostics.push(
+                    Diagnostic::error("import_outside_root", format!("`{relative}` {reason}"))
+                        .label(span, "imported here")
+                        .help(format!(
+                            "imports are relative to the importing file and must stay inside the policy root `{}`",
+                            root.display()
+                        )),
+                ),
+            }
+        }
+    }
+}
+
+fn with_label(d: Diagnostic, span: Option<Span>, text: &str) -> Diagnostic {
+    match span {
+        Some(s) => d.label(s, text),
+        None => d,
+    }
+}
+
+/// Checks that `target` (after resolving symbolic links) lies inside `root`.
+pub fn confine(target: &Path, root: &Path) -> Result<(), String> {
+    let resolved = fs::canonicalize(target).map_err(|_| "cannot be found".to_string())?;
+    if resolved.starts_with(root) {
+        Ok(())
+    } else {
+        Err("lies outside the policy root".to_string())
+    }
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A path as shown in diagnostics: as given, with `./` removed.
+fn display_path(path: &Path) -> String {
+    let s = path.display().to_string();
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+fn collect_accord_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_accord_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "accord") {
+            out.push(path);
+        }
+    }
+}
