@@ -129,12 +129,6 @@ pub fn check(policy: &Policy, values: &mut ValueStore, options: &CheckOptions) -
         if let Some(name) = &rule.name {
             unique_name(&mut names, name, &mut diags);
             named.push(law::NamedRule { name, index: *index, exceptions_to, head_span: rule.head.span() });
-        } else if let Some(first) = exceptions_to.first() {
-            diags.push(
-                Diagnostic::error("unnamed_exception", "an exception must itself be a named rule")
-                    .label(first.span, "exception declared here")
-                    .help("write `rule my_exception exception to base: …`"),
-            );
         }
     }
     law::apply_exceptions(&named, &mut drafts, &mut diags);

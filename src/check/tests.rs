@@ -71,3 +71,15 @@ fn did_you_mean_for_relations() {
     let r = run("certified(A). certifed(x) ⇒ ok(x).\n").err().unwrap_or_default();
     assert_eq!(r[0].help.as_deref(), Some("did you mean `certified`?"));
 }
+
+#[test]
+fn the_us_mx_example_checks() {
+    let mut sources = SourceMap::new();
+    let path = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/us-mx"));
+    let (policy, diags) = crate::workspace::load_policy(&[path], &mut sources);
+    assert!(diags.is_empty(), "{diags:?}");
+    let mut values = ValueStore::new();
+    if let Err(d) = check(&policy, &mut values, &CheckOptions { today: 20000, ..CheckOptions::default() }) {
+        panic!("{}", crate::diagnostic::render_all(&d, &sources, Default::default()));
+    }
+}

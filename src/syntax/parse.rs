@@ -490,7 +490,14 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
         .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
         .map(|(i, _)| i)
         .unwrap_or(rest.len());
-    let here = Span::new(file, pos, pos + word_len.max(found_len));
+    let mut here = Span::new(file, pos, pos + word_len.max(found_len));
+    let at_end = text[pos.min(text.len())..].trim().is_empty();
+    if at_end {
+        // Point at the last thing written, not at the invisible end of the file.
+        let end = text.trim_end().len();
+        let last = text[..end].chars().next_back().map(|c| c.len_utf8()).unwrap_or(0);
+        here = Span::new(file, end - last, end);
+    }
 
     if let Some(d) = special_mistake(file, text, pos) {
         return d;
@@ -523,7 +530,8 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
          (`p(x) ∧ q(x) ⇒ r(x).`), each ending with `.`"
             .to_string()
     };
-    Diagnostic::error("syntax", message).label(here, "unexpected here").help(help)
+    let label = if at_end { "the input ends here" } else { "unexpected here" };
+    Diagnostic::error("syntax", message).label(here, label).help(help)
 }
 
 /// Mistakes people make often enough to deserve their own message: looked for in the statement that

@@ -1,0 +1,123 @@
+//! The commands `check` and `eval`.
+
+use std::path::PathBuf;
+
+use accord::check::CheckOptions;
+use accord::diagnostic::{did_you_mean, Diagnostic};
+use accord::engine::Engine;
+use accord::eval::EvalOptions;
+use accord::syntax::SourceMap;
+use accord::value::{day_of, format_day, parse_date};
+
+use super::{report, Common, Format};
+
+/// The evaluation date: `--as-of`, or today's date in the local time zone.
+fn today(common: &Common) -> Result<i32, Diagnostic> {
+    match &common.as_of {
+        Some(text) => parse_date(text).ok_or_else(|| {
+            Diagnostic::error("bad_date", format!("`--as-of {text}` is not a date"))
+                .help("write the date as YYYY-MM-DD, e.g. `--as-of 2025-06-30`")
+        }),
+        None => Ok(day_of(jiff::Zoned::now().date())),
+    }
+}
+
+fn fail(diagnostic: Diagnostic) -> i32 {
+    report(&[diagnostic], &SourceMap::new());
+    1
+}
+
+pub fn check(paths: &[PathBuf], strict: bool, common: &Common) -> i32 {
+    let today = match today(common) {
+        Ok(t) => t,
+        Err(d) => return fail(d),
+    };
+    let options = CheckOptions { today, strict, queried: vec![] };
+    match Engine::load(paths, &options) {
+        Ok(engine) => {
+            let warnings = &engine.checked.warnings;
+            if !warnings.is_empty() {
+                report(warnings, &engine.sources);
+            }
+            let p = engine.program();
+            let user = p.relations.iter().filter(|r| r.kind == accord::ir::RelationKind::User).count();
+            println!(
+                "{}: {} files, {} relations, {} rules, {} facts{}",
+                if warnings.is_empty() { "ok" } else { "warnings" },
+                engine.policy.files.len(),
+                user,
+                p.rules.iter().filter(|r| r.origin.purpose == accord::ir::RulePurpose::Written).count(),
+                p.facts.len(),
+                match warnings.len() {
+                    0 => String::new(),
+                    1 => ", 1 warning".to_string(),
+                    n => format!(", {n} warnings"),
+                }
+            );
+            i32::from(strict && !warnings.is_empty())
+        }
+        Err(failure) => {
+            report(&failure.diagnostics, &failure.sources);
+            1
+        }
+    }
+}
+
+pub fn eval(paths: &[PathBuf], facts: &[PathBuf], query: &[String], format: Format, common: &Common) -> i32 {
+    let today = match today(common) {
+        Ok(t) => t,
+        Err(d) => return fail(d),
+    };
+    let options = CheckOptions { today, strict: false, queried: query.to_vec() };
+    let mut engine = match Engine::load(paths, &options) {
+        Ok(e) => e,
+        Err(failure) => {
+            report(&failure.diagnostics, &failure.sources);
+            return 1;
+        }
+    };
+    if let Err(diagnostics) = engine.load_facts(facts) {
+        report(&diagnostics, &engine.sources);
+        return 1;
+    }
+    let program = engine.program();
+    let relations = if query.is_empty() {
+        program.derived_relations()
+    } else {
+        let mut ids = vec![];
+        for name in query {
+            match program.relation_id(name).filter(|id| program.relation(*id).kind == accord::ir::RelationKind::User) {
+                Some(id) => ids.push(id),
+                None => {
+                    let names = program.relations.iter().filter(|r| r.kind == accord::ir::RelationKind::User);
+                    let mut d = Diagnostic::error("unknown_relation", format!("`--query {name}`: no such relation"));
+                    d = match did_you_mean(name, names.map(|r| r.name.as_str())) {
+                        Some(close) => d.help(format!("did you mean `{close}`?")),
+                        None => d.help("query a relation the policy declares or concludes"),
+                    };
+                    return fail(d);
+                }
+            }
+        }
+        ids
+    };
+    let model = match engine.evaluate(&EvalOptions::default()) {
+        Ok(m) => m,
+        Err(e) => {
+            let d = accord::engine::eval_diagnostic(&e, engine.program());
+            report(&[d], &engine.sources);
+            return 1;
+        }
+    };
+    let program = engine.program();
+    let out = match format {
+        Format::Json => accord::output::json(&model, program, &engine.values, &relations),
+        Format::Text => format!(
+            "as of {}\n\n{}",
+            format_day(today),
+            accord::output::text(&model, program, &engine.values, &relations)
+        ),
+    };
+    print!("{out}");
+    0
+}
