@@ -7,8 +7,10 @@
 //! The library never prints; front ends render [`diagnostic::Diagnostic`]s.
 
 pub mod diagnostic;
+pub mod eval;
 pub mod facts;
 pub mod ir;
+pub mod stratify;
 pub mod syntax;
 pub mod value;
 pub mod check;

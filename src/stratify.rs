@@ -1,72 +1,283 @@
-//! TEMPORARY minimal stratifier (replaced by the eval branch's).
-use crate::ir::{Literal, Program, RelationId, RuleId};
+//! Stratification: orders a program's relations so that negation and aggregation only look at complete
+//! relations.
+//!
+//! Runs on the lowered [`ir::Program`] (the checker calls it to report negative cycles; the evaluator calls
+//! it to schedule work). The dependency graph has one node per [`RelationId`] and an edge from every body
+//! relation to the relation its rule concludes: positive for an atom, negative for a negated atom, and
+//! negative (strict) from an [`ir::Aggregate`]'s input to its output. Strata are the graph's strongly
+//! connected components (found by an iterative Tarjan, so deep chains of rules cannot overflow the stack),
+//! listed so that every relation comes after everything it depends on.
+//!
+//! Invariants of the result: every relation is in exactly one stratum; every rule and aggregate is in the
+//! stratum of the relation it concludes; the order only depends on the program (ids and rule order), never
+//! on hashing; an edge inside one stratum is never negative.
 
-#[derive(Clone, Debug)]
+use crate::ir::{self, Literal, RelationId, RuleId};
+
+/// One strongly connected component of the dependency graph, with the rules and aggregates concluding
+/// into it.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stratum {
+    /// Ascending ids.
     pub relations: Vec<RelationId>,
+    /// Rules whose head is in this stratum, ascending ids.
     pub rules: Vec<RuleId>,
+    /// Indexes into `program.aggregates` whose output is in this stratum, ascending.
     pub aggregates: Vec<usize>,
+    /// Whether some relation of the stratum depends on itself (directly or through others), so that the
+    /// evaluator must iterate to a fixpoint.
     pub recursive: bool,
 }
 
-#[derive(Clone, Debug)]
-pub struct CycleStep {
-    pub from: RelationId,
-    pub to: RelationId,
-    pub rule: Option<RuleId>,
-    pub aggregate: Option<usize>,
-    pub negative: bool,
-}
-
-#[derive(Clone, Debug)]
+/// A cycle through negation or aggregation: the program has no stratification.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NegativeCycle {
+    /// In order: each step's `to` is the next step's `from`, and the last step's `to` is the first step's
+    /// `from`. At least one step is negative.
     pub steps: Vec<CycleStep>,
 }
 
-pub fn stratify(program: &Program) -> Result<Vec<Stratum>, NegativeCycle> {
-    // Naive: a relation's level is 1 + max over negative deps, >= positive deps; iterate.
+/// One edge of a [`NegativeCycle`]: `to` is concluded from `from`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CycleStep {
+    /// The body (or aggregate input) relation.
+    pub from: RelationId,
+    /// The concluded (or aggregate output) relation.
+    pub to: RelationId,
+    /// The rule that makes the edge; `None` for an aggregate edge.
+    pub rule: Option<RuleId>,
+    /// The aggregate (index into `program.aggregates`) that makes the edge; `None` for a rule edge.
+    pub aggregate: Option<usize>,
+    /// Whether `to` depends on `from` through negation or aggregation.
+    pub negative: bool,
+}
+
+/// Splits the program into strata, dependencies first, or reports a cycle through negation.
+pub fn stratify(program: &ir::Program) -> Result<Vec<Stratum>, NegativeCycle> {
+    let graph = Graph::new(program);
+    let components = graph.components();
     let n = program.relations.len();
-    let mut level = vec![0usize; n];
-    for _ in 0..=n + 1 {
-        let mut changed = false;
-        for (ri, r) in program.rules.iter().enumerate() {
-            for l in &r.body {
-                let (rel, neg) = match l {
-                    Literal::Atom { relation, .. } => (*relation, false),
-                    Literal::Negated { relation, .. } => (*relation, true),
-                    _ => continue,
-                };
-                let want = level[rel.index()] + neg as usize;
-                if level[r.head.index()] < want {
-                    level[r.head.index()] = want;
-                    changed = true;
-                    if want > n {
-                        return Err(NegativeCycle { steps: vec![CycleStep { from: rel, to: r.head, rule: Some(RuleId(ri as u32)), aggregate: None, negative: neg }] });
-                    }
-                }
-            }
-        }
-        for (ai, a) in program.aggregates.iter().enumerate() {
-            let want = level[a.input.index()] + 1;
-            if level[a.output.index()] < want {
-                level[a.output.index()] = want;
-                changed = true;
-                if want > n {
-                    return Err(NegativeCycle { steps: vec![CycleStep { from: a.input, to: a.output, rule: None, aggregate: Some(ai), negative: true }] });
-                }
-            }
-        }
-        if !changed {
-            break;
+    let mut component_of = vec![0usize; n];
+    for (c, members) in components.iter().enumerate() {
+        for r in members {
+            component_of[*r] = c;
         }
     }
-    let max = level.iter().copied().max().unwrap_or(0);
-    Ok((0..=max)
-        .map(|l| Stratum {
-            relations: (0..n).filter(|i| level[*i] == l).map(|i| RelationId(i as u32)).collect(),
-            rules: (0..program.rules.len()).filter(|i| level[program.rules[*i].head.index()] == l).map(|i| RuleId(i as u32)).collect(),
-            aggregates: (0..program.aggregates.len()).filter(|i| level[program.aggregates[*i].output.index()] == l).collect(),
-            recursive: true,
+    // Edges inside one component: a negative one means no stratification exists.
+    for edge in &graph.edges {
+        if edge.negative && component_of[edge.from] == component_of[edge.to] {
+            return Err(graph.cycle_through(edge, &component_of));
+        }
+    }
+    let mut strata: Vec<Stratum> = components
+        .iter()
+        .map(|members| {
+            let mut relations: Vec<RelationId> =
+                members.iter().map(|r| RelationId(*r as u32)).collect();
+            relations.sort();
+            Stratum {
+                relations,
+                rules: vec![],
+                aggregates: vec![],
+                recursive: members.len() > 1,
+            }
         })
-        .collect())
+        .collect();
+    for edge in &graph.edges {
+        if edge.from == edge.to {
+            strata[component_of[edge.to]].recursive = true;
+        }
+    }
+    for (i, rule) in program.rules.iter().enumerate() {
+        if let Some(c) = component_of.get(rule.head.index()) {
+            strata[*c].rules.push(RuleId(i as u32));
+        }
+    }
+    for (i, aggregate) in program.aggregates.iter().enumerate() {
+        if let Some(c) = component_of.get(aggregate.output.index()) {
+            strata[*c].aggregates.push(i);
+        }
+    }
+    Ok(strata)
 }
+
+#[derive(Clone, Copy, Debug)]
+struct Edge {
+    from: usize,
+    to: usize,
+    rule: Option<RuleId>,
+    aggregate: Option<usize>,
+    negative: bool,
+}
+
+impl Edge {
+    fn step(&self) -> CycleStep {
+        CycleStep {
+            from: RelationId(self.from as u32),
+            to: RelationId(self.to as u32),
+            rule: self.rule,
+            aggregate: self.aggregate,
+            negative: self.negative,
+        }
+    }
+}
+
+struct Graph {
+    nodes: usize,
+    edges: Vec<Edge>,
+    /// For each relation, the edges concluding into it (`to == node`), i.e. what it depends on.
+    depends: Vec<Vec<usize>>,
+    /// For each relation, the edges leaving it (`from == node`).
+    feeds: Vec<Vec<usize>>,
+}
+
+impl Graph {
+    fn new(program: &ir::Program) -> Graph {
+        let nodes = program.relations.len();
+        let mut edges = vec![];
+        for (i, rule) in program.rules.iter().enumerate() {
+            for literal in &rule.body {
+                let (relation, negative) = match literal {
+                    Literal::Atom { relation, .. } => (relation, false),
+                    Literal::Negated { relation, .. } => (relation, true),
+                    _ => continue,
+                };
+                edges.push(Edge {
+                    from: relation.index(),
+                    to: rule.head.index(),
+                    rule: Some(RuleId(i as u32)),
+                    aggregate: None,
+                    negative,
+                });
+            }
+        }
+        for (i, aggregate) in program.aggregates.iter().enumerate() {
+            edges.push(Edge {
+                from: aggregate.input.index(),
+                to: aggregate.output.index(),
+                rule: None,
+                aggregate: Some(i),
+                negative: true,
+            });
+        }
+        // Ids out of range would break the IR invariants; drop such edges rather than panic.
+        edges.retain(|e| e.from < nodes && e.to < nodes);
+        let mut depends = vec![vec![]; nodes];
+        let mut feeds = vec![vec![]; nodes];
+        for (i, e) in edges.iter().enumerate() {
+            depends[e.to].push(i);
+            feeds[e.from].push(i);
+        }
+        Graph {
+            nodes,
+            edges,
+            depends,
+            feeds,
+        }
+    }
+
+    /// Tarjan's algorithm on the "depends on" direction, iteratively. A component is emitted after every
+    /// component it depends on, so the result is already in evaluation order.
+    fn components(&self) -> Vec<Vec<usize>> {
+        const UNVISITED: usize = usize::MAX;
+        let mut index = vec![UNVISITED; self.nodes];
+        let mut low = vec![0usize; self.nodes];
+        let mut on_stack = vec![false; self.nodes];
+        let mut stack: Vec<usize> = vec![];
+        let mut components = vec![];
+        let mut counter = 0usize;
+        // (node, position in its dependency list)
+        let mut call: Vec<(usize, usize)> = vec![];
+        for root in 0..self.nodes {
+            if index[root] != UNVISITED {
+                continue;
+            }
+            call.push((root, 0));
+            index[root] = counter;
+            low[root] = counter;
+            counter += 1;
+            stack.push(root);
+            on_stack[root] = true;
+            while let Some(&mut (node, ref mut pos)) = call.last_mut() {
+                if let Some(&edge) = self.depends[node].get(*pos) {
+                    *pos += 1;
+                    let next = self.edges[edge].from;
+                    if index[next] == UNVISITED {
+                        index[next] = counter;
+                        low[next] = counter;
+                        counter += 1;
+                        stack.push(next);
+                        on_stack[next] = true;
+                        call.push((next, 0));
+                    } else if on_stack[next] {
+                        low[node] = low[node].min(index[next]);
+                    }
+                    continue;
+                }
+                call.pop();
+                if let Some(&(parent, _)) = call.last() {
+                    low[parent] = low[parent].min(low[node]);
+                }
+                if low[node] == index[node] {
+                    let mut members = vec![];
+                    while let Some(m) = stack.pop() {
+                        on_stack[m] = false;
+                        members.push(m);
+                        if m == node {
+                            break;
+                        }
+                    }
+                    members.sort_unstable();
+                    components.push(members);
+                }
+            }
+        }
+        components
+    }
+
+    /// A cycle that starts with `edge` (inside one component) and comes back to its `from` through edges
+    /// of the same component, found by breadth-first search (so it is a shortest such cycle).
+    fn cycle_through(&self, edge: &Edge, component_of: &[usize]) -> NegativeCycle {
+        let component = component_of[edge.to];
+        let mut steps = vec![edge.step()];
+        if edge.to == edge.from {
+            return NegativeCycle { steps };
+        }
+        // Parent edge for each reached node, searching forward from `edge.to` to `edge.from`.
+        let mut parent: Vec<Option<usize>> = vec![None; self.nodes];
+        let mut seen = vec![false; self.nodes];
+        let mut queue = std::collections::VecDeque::from([edge.to]);
+        seen[edge.to] = true;
+        while let Some(node) = queue.pop_front() {
+            if node == edge.from {
+                break;
+            }
+            for &e in &self.feeds[node] {
+                let next = self.edges[e].to;
+                if component_of[next] == component && !seen[next] {
+                    seen[next] = true;
+                    parent[next] = Some(e);
+                    queue.push_back(next);
+                }
+            }
+        }
+        let mut path = vec![];
+        let mut node = edge.from;
+        while node != edge.to {
+            match parent[node] {
+                Some(e) => {
+                    path.push(self.edges[e].step());
+                    node = self.edges[e].from;
+                }
+                // Unreachable when both ends share a component; stop rather than loop.
+                None => break,
+            }
+        }
+        path.reverse();
+        steps.extend(path);
+        NegativeCycle { steps }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,305 @@
+//! Execution: runs one [`Plan`] against the relations and emits head rows into a pending buffer.
+//!
+//! The executor walks the plan's steps depth-first with one binding slot per rule variable. Atoms are
+//! matched by probing an index (when the plan asks for one and it exists) or by scanning the atom's row
+//! range; negations look up the dedup table (no wildcard) or an index on the non-wildcard columns;
+//! expressions use checked arithmetic. Emitted rows already in the head relation are dropped, the rest
+//! go to a pending [`Rows`] (deduplicated), which the fixpoint later appends to the relation.
+//!
+//! Invariant: the executor only reads relations, so every row range it is given stays valid while it
+//! runs; a missing index degrades to a scan, never to a wrong answer or a panic.
+
+use std::time::Instant;
+
+use crate::eval::plan::{Action, Operand, Plan, Step, Version};
+use crate::eval::storage::{Index, Rows};
+use crate::ir::{Expr, RelationId};
+use crate::value::{self, ArithmeticError, Number, Value, ValueStore, ValueType};
+
+/// The semi-naive row ranges of one relation: stable rows are `0..recent_start`, recent rows
+/// `recent_start..recent_end`. Outside the current stratum both equal the relation's length.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Window {
+    pub recent_start: usize,
+    pub recent_end: usize,
+}
+
+/// Why a plan stopped.
+#[derive(Debug)]
+pub enum ExecError {
+    Arithmetic(ArithmeticError),
+    Timeout,
+    TooManyFacts,
+}
+
+impl From<ArithmeticError> for ExecError {
+    fn from(e: ArithmeticError) -> ExecError {
+        ExecError::Arithmetic(e)
+    }
+}
+
+/// Everything one run of a plan reads and writes.
+pub struct Exec<'a> {
+    pub relations: &'a [Rows],
+    /// Indexes built for this run only (queries against a finished model).
+    pub extra_indexes: &'a [(RelationId, Index)],
+    pub windows: &'a [Window],
+    pub values: &'a mut ValueStore,
+    pub deadline: Option<Instant>,
+    /// Emitted rows already here are not new (the head relation), if any.
+    pub existing: Option<&'a Rows>,
+    pub pending: &'a mut Rows,
+    pub round: u32,
+    /// The most rows `pending` may hold.
+    pub pending_limit: usize,
+    pub ticks: u32,
+}
+
+impl<'a> Exec<'a> {
+    /// Runs `plan` for every binding and emits `head` for each.
+    pub fn run(&mut self, plan: &Plan, var_count: usize, head: &[Expr]) -> Result<(), ExecError> {
+        let mut bindings = vec![Value::default(); var_count];
+        let mut row = Vec::with_capacity(head.len());
+        self.step(plan, 0, &mut bindings, head, &mut row)
+    }
+
+    fn index(&self, relation: RelationId, columns: &[usize]) -> Option<&'a Index> {
+        let relations: &'a [Rows] = self.relations;
+        if let Some(index) = relations
+            .get(relation.index())
+            .and_then(|r| r.index(columns))
+        {
+            return Some(index);
+        }
+        let extra: &'a [(RelationId, Index)] = self.extra_indexes;
+        extra
+            .iter()
+            .find(|(r, i)| *r == relation && i.columns() == columns)
+            .map(|(_, i)| i)
+    }
+
+    fn tick(&mut self) -> Result<(), ExecError> {
+        self.ticks = self.ticks.wrapping_add(1);
+        if self.ticks & 0x3fff == 0 {
+            if let Some(deadline) = self.deadline {
+                if Instant::now() >= deadline {
+                    return Err(ExecError::Timeout);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn step(
+        &mut self,
+        plan: &Plan,
+        i: usize,
+        bindings: &mut [Value],
+        head: &[Expr],
+        row: &mut Vec<Value>,
+    ) -> Result<(), ExecError> {
+        let Some(step) = plan.steps.get(i) else {
+            return self.emit(bindings, head, row);
+        };
+        match step {
+            Step::Atom {
+                relation,
+                version,
+                key_columns,
+                key,
+                probe,
+                actions,
+            } => {
+                let relations: &'a [Rows] = self.relations;
+                let Some(rows) = relations.get(relation.index()) else {
+                    return Ok(());
+                };
+                let window = self
+                    .windows
+                    .get(relation.index())
+                    .copied()
+                    .unwrap_or_default();
+                let (start, end) = match version {
+                    Version::Full => (0, rows.len()),
+                    Version::Stable => (0, window.recent_start.min(rows.len())),
+                    Version::Recent => (window.recent_start, window.recent_end.min(rows.len())),
+                };
+                let key: Vec<Value> = key.iter().map(|o| operand(*o, bindings)).collect();
+                let index = if *probe {
+                    self.index(*relation, key_columns)
+                } else {
+                    None
+                };
+                if let Some(index) = index {
+                    for r in index.lookup(rows, &key, end) {
+                        if (r as usize) < start {
+                            continue;
+                        }
+                        self.tick()?;
+                        if bind_row(rows.row(r as usize), actions, bindings) {
+                            self.step(plan, i + 1, bindings, head, row)?;
+                        }
+                    }
+                } else {
+                    for r in start..end {
+                        self.tick()?;
+                        let values = rows.row(r);
+                        let matches = key_columns
+                            .iter()
+                            .zip(&key)
+                            .all(|(c, k)| values.get(*c) == Some(k));
+                        if matches && bind_row(values, actions, bindings) {
+                            self.step(plan, i + 1, bindings, head, row)?;
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Step::Negated {
+                relation,
+                key_columns,
+                key,
+                exact,
+            } => {
+                let Some(rows) = self.relations.get(relation.index()) else {
+                    return self.step(plan, i + 1, bindings, head, row);
+                };
+                let key: Vec<Value> = key.iter().map(|o| operand(*o, bindings)).collect();
+                let found = if *exact {
+                    rows.find(&key).is_some()
+                } else if key_columns.is_empty() {
+                    !rows.is_empty()
+                } else if let Some(index) = self.index(*relation, key_columns) {
+                    index.lookup(rows, &key, rows.len()).next().is_some()
+                } else {
+                    !rows.lookup(key_columns, &key, rows.len()).is_empty()
+                };
+                if found {
+                    Ok(())
+                } else {
+                    self.step(plan, i + 1, bindings, head, row)
+                }
+            }
+            Step::Compare { op, ty, lhs, rhs } => {
+                let a = eval_expr(lhs, bindings, self.values)?;
+                let b = eval_expr(rhs, bindings, self.values)?;
+                if op.holds(self.values.compare(*ty, a, b)) {
+                    self.step(plan, i + 1, bindings, head, row)
+                } else {
+                    Ok(())
+                }
+            }
+            Step::Bind { var, expr } => {
+                let value = eval_expr(expr, bindings, self.values)?;
+                let Some(slot) = bindings.get_mut(var.index()) else {
+                    return Ok(());
+                };
+                *slot = value;
+                self.step(plan, i + 1, bindings, head, row)
+            }
+        }
+    }
+
+    fn emit(
+        &mut self,
+        bindings: &[Value],
+        head: &[Expr],
+        row: &mut Vec<Value>,
+    ) -> Result<(), ExecError> {
+        row.clear();
+        for e in head {
+            row.push(eval_expr(e, bindings, self.values)?);
+        }
+        if self.existing.is_some_and(|rows| rows.find(row).is_some()) {
+            return Ok(());
+        }
+        if self.pending.insert(row, self.round) && self.pending.len() > self.pending_limit {
+            return Err(ExecError::TooManyFacts);
+        }
+        Ok(())
+    }
+}
+
+fn operand(o: Operand, bindings: &[Value]) -> Value {
+    match o {
+        Operand::Const(v) => v,
+        Operand::Var(v) => bindings.get(v.index()).copied().unwrap_or_default(),
+    }
+}
+
+/// Binds the atom's free columns from `values`; false when a repeated variable does not match.
+fn bind_row(values: &[Value], actions: &[(usize, Action)], bindings: &mut [Value]) -> bool {
+    for (c, action) in actions {
+        let Some(value) = values.get(*c).copied() else {
+            return false;
+        };
+        match action {
+            Action::Bind(v) => {
+                if let Some(slot) = bindings.get_mut(v.index()) {
+                    *slot = value;
+                }
+            }
+            Action::Check(v) => {
+                if bindings.get(v.index()) != Some(&value) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// An integral number of days or calendar units.
+fn whole(n: Number) -> Result<i64, ArithmeticError> {
+    match n.normalize() {
+        Number::Int(i) => Ok(i),
+        Number::Decimal(_) => Err(ArithmeticError::DateOutOfRange),
+    }
+}
+
+/// Evaluates an expression over bound variables; new numbers are interned in `values`.
+pub fn eval_expr(
+    expr: &Expr,
+    bindings: &[Value],
+    values: &mut ValueStore,
+) -> Result<Value, ArithmeticError> {
+    match expr {
+        Expr::Var(v) => Ok(bindings.get(v.index()).copied().unwrap_or_default()),
+        Expr::Const(c) => Ok(*c),
+        Expr::Arith { op, ty, lhs, rhs } => {
+            let a = eval_expr(lhs, bindings, values)?;
+            let b = eval_expr(rhs, bindings, values)?;
+            match ty {
+                ValueType::Date => {
+                    let days = whole(values.number_of(b))?;
+                    let days = match op {
+                        value::ArithOp::Add => days,
+                        value::ArithOp::Sub => {
+                            days.checked_neg().ok_or(ArithmeticError::Overflow)?
+                        }
+                        _ => return Err(ArithmeticError::DateOutOfRange),
+                    };
+                    value::add_duration(a.as_day(), days, value::DurationUnit::Days).map(Value::day)
+                }
+                _ => {
+                    let n = values.number_of(a).apply(*op, values.number_of(b))?;
+                    Ok(values.number(n))
+                }
+            }
+        }
+        Expr::Shift {
+            date,
+            amount,
+            unit,
+            negate,
+        } => {
+            let d = eval_expr(date, bindings, values)?;
+            let n = eval_expr(amount, bindings, values)?;
+            let mut n = whole(values.number_of(n))?;
+            if *negate {
+                n = n.checked_neg().ok_or(ArithmeticError::Overflow)?;
+            }
+            value::add_duration(d.as_day(), n, *unit).map(Value::day)
+        }
+    }
+}

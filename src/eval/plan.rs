@@ -1,0 +1,373 @@
+//! Join planning: turns a rule body into an ordered list of [`Step`]s the executor runs left to right.
+//!
+//! The planner is greedy. It first places every literal that is ready (a comparison or negation whose
+//! variables are bound, a binding whose inputs are bound), then the delta atom when planning for
+//! semi-naive evaluation, then repeatedly the positive atom with the most bound columns (constants and
+//! already bound variables; ties go to the earlier literal), each time followed by whatever became ready.
+//! An atom whose bound columns are not empty is probed through the hash index on exactly those columns;
+//! the executor never scans a relation once per outer tuple. The delta atom (recent rows only) is
+//! scanned, since the recent rows are few.
+//!
+//! Invariant of a plan: every variable a step reads is bound by an earlier step (or earlier in the same
+//! atom). A body for which no such order exists (an unsafe rule) gets no plan.
+
+use crate::ir::{CompareOp, Expr, Literal, RelationId, Term, VarId};
+use crate::value::{Value, ValueType};
+
+/// Which rows of a relation an atom ranges over (see `storage`'s module doc for the row ranges).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Version {
+    /// Every row so far.
+    Full,
+    /// Rows derived before the latest round.
+    Stable,
+    /// Rows derived in the latest round.
+    Recent,
+}
+
+/// A column value an atom is looked up by.
+#[derive(Clone, Copy, Debug)]
+pub enum Operand {
+    Var(VarId),
+    Const(Value),
+}
+
+/// What to do with an atom column that is not part of the lookup key.
+#[derive(Clone, Copy, Debug)]
+pub enum Action {
+    /// The first occurrence of an unbound variable: bind it.
+    Bind(VarId),
+    /// A later occurrence in the same atom: the column must equal the variable just bound.
+    Check(VarId),
+}
+
+#[derive(Clone, Debug)]
+pub enum Step {
+    Atom {
+        relation: RelationId,
+        version: Version,
+        /// Columns whose value is known before the atom is matched, with those values.
+        key_columns: Vec<usize>,
+        key: Vec<Operand>,
+        /// Probe the index on `key_columns` (otherwise scan the version's rows and filter).
+        probe: bool,
+        actions: Vec<(usize, Action)>,
+    },
+    Negated {
+        relation: RelationId,
+        key_columns: Vec<usize>,
+        key: Vec<Operand>,
+        /// No wildcard: the key is a whole row, looked up in the dedup table.
+        exact: bool,
+    },
+    Compare {
+        op: CompareOp,
+        ty: ValueType,
+        lhs: Expr,
+        rhs: Expr,
+    },
+    Bind {
+        var: VarId,
+        expr: Expr,
+    },
+}
+
+/// An ordered rule body.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub steps: Vec<Step>,
+}
+
+impl Plan {
+    /// The (relation, columns) indexes the plan probes.
+    pub fn indexes(&self) -> impl Iterator<Item = (RelationId, &[usize])> + '_ {
+        self.steps.iter().filter_map(|s| match s {
+            Step::Atom {
+                relation,
+                key_columns,
+                probe: true,
+                ..
+            } => Some((*relation, key_columns.as_slice())),
+            Step::Negated {
+                relation,
+                key_columns,
+                exact: false,
+                ..
+            } if !key_columns.is_empty() => Some((*relation, key_columns.as_slice())),
+            _ => None,
+        })
+    }
+}
+
+fn expr_vars(expr: &Expr, out: &mut Vec<VarId>) {
+    match expr {
+        Expr::Var(v) => out.push(*v),
+        Expr::Const(_) => {}
+        Expr::Arith { lhs, rhs, .. } => {
+            expr_vars(lhs, out);
+            expr_vars(rhs, out);
+        }
+        Expr::Shift { date, amount, .. } => {
+            expr_vars(date, out);
+            expr_vars(amount, out);
+        }
+    }
+}
+
+struct Planner<'a> {
+    body: &'a [Literal],
+    var_types: &'a [ValueType],
+    bound: Vec<bool>,
+    placed: Vec<bool>,
+    steps: Vec<Step>,
+}
+
+impl Planner<'_> {
+    fn is_bound(&self, v: VarId) -> bool {
+        self.bound.get(v.index()).copied().unwrap_or(false)
+    }
+
+    fn expr_bound(&self, expr: &Expr) -> bool {
+        let mut vars = vec![];
+        expr_vars(expr, &mut vars);
+        vars.iter().all(|v| self.is_bound(*v))
+    }
+
+    fn bind(&mut self, v: VarId) {
+        if let Some(b) = self.bound.get_mut(v.index()) {
+            *b = true;
+        }
+    }
+
+    /// The step for a non-atom literal if it can run now.
+    fn ready(&self, literal: &Literal) -> Option<Step> {
+        match literal {
+            Literal::Atom { .. } => None,
+            Literal::Negated { relation, args, .. } => {
+                let mut key_columns = vec![];
+                let mut key = vec![];
+                for (c, arg) in args.iter().enumerate() {
+                    match arg {
+                        Term::Var(v) if !self.is_bound(*v) => return None,
+                        Term::Var(v) => key.push(Operand::Var(*v)),
+                        Term::Const(value) => key.push(Operand::Const(*value)),
+                        Term::Wildcard => continue,
+                    }
+                    key_columns.push(c);
+                }
+                let exact = key_columns.len() == args.len();
+                Some(Step::Negated {
+                    relation: *relation,
+                    key_columns,
+                    key,
+                    exact,
+                })
+            }
+            Literal::Compare {
+                op, ty, lhs, rhs, ..
+            } => {
+                let (l, r) = (self.expr_bound(lhs), self.expr_bound(rhs));
+                if l && r {
+                    return Some(Step::Compare {
+                        op: *op,
+                        ty: *ty,
+                        lhs: lhs.clone(),
+                        rhs: rhs.clone(),
+                    });
+                }
+                // `x = e` with `x` unbound and `e` bound binds `x`.
+                if *op == CompareOp::Eq {
+                    match (lhs, rhs) {
+                        (Expr::Var(v), e) if r && !self.is_bound(*v) => {
+                            return Some(Step::Bind {
+                                var: *v,
+                                expr: e.clone(),
+                            })
+                        }
+                        (e, Expr::Var(v)) if l && !self.is_bound(*v) => {
+                            return Some(Step::Bind {
+                                var: *v,
+                                expr: e.clone(),
+                            })
+                        }
+                        _ => {}
+                    }
+                }
+                None
+            }
+            Literal::Bind { var, expr, .. } => {
+                if !self.expr_bound(expr) {
+                    return None;
+                }
+                if self.is_bound(*var) {
+                    let ty = self
+                        .var_types
+                        .get(var.index())
+                        .copied()
+                        .unwrap_or(ValueType::Number);
+                    return Some(Step::Compare {
+                        op: CompareOp::Eq,
+                        ty,
+                        lhs: Expr::Var(*var),
+                        rhs: expr.clone(),
+                    });
+                }
+                Some(Step::Bind {
+                    var: *var,
+                    expr: expr.clone(),
+                })
+            }
+        }
+    }
+
+    fn place_ready(&mut self) {
+        loop {
+            let mut changed = false;
+            for i in 0..self.body.len() {
+                if self.placed[i] {
+                    continue;
+                }
+                if let Some(step) = self.ready(&self.body[i]) {
+                    if let Step::Bind { var, .. } = step {
+                        self.bind(var);
+                    }
+                    self.steps.push(step);
+                    self.placed[i] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return;
+            }
+        }
+    }
+
+    fn bound_columns(&self, args: &[Term]) -> usize {
+        args.iter()
+            .filter(|a| match a {
+                Term::Var(v) => self.is_bound(*v),
+                Term::Const(_) => true,
+                Term::Wildcard => false,
+            })
+            .count()
+    }
+
+    fn place_atom(&mut self, i: usize, version: Version) {
+        let Literal::Atom { relation, args, .. } = &self.body[i] else {
+            return;
+        };
+        let mut key_columns = vec![];
+        let mut key = vec![];
+        let mut actions = vec![];
+        let mut local: Vec<VarId> = vec![];
+        for (c, arg) in args.iter().enumerate() {
+            match arg {
+                Term::Const(value) => {
+                    key_columns.push(c);
+                    key.push(Operand::Const(*value));
+                }
+                Term::Var(v) if self.is_bound(*v) => {
+                    key_columns.push(c);
+                    key.push(Operand::Var(*v));
+                }
+                Term::Var(v) if local.contains(v) => actions.push((c, Action::Check(*v))),
+                Term::Var(v) => {
+                    local.push(*v);
+                    actions.push((c, Action::Bind(*v)));
+                }
+                Term::Wildcard => {}
+            }
+        }
+        for v in local {
+            self.bind(v);
+        }
+        let probe = !key_columns.is_empty() && version != Version::Recent;
+        self.steps.push(Step::Atom {
+            relation: *relation,
+            version,
+            key_columns,
+            key,
+            probe,
+            actions,
+        });
+        self.placed[i] = true;
+    }
+}
+
+/// Plans `body`. `version(i)` gives the rows the atom at body index `i` ranges over; `delta` is the body
+/// index of the semi-naive delta atom, placed first among the atoms. `None` when the body is unsafe.
+pub fn plan(
+    body: &[Literal],
+    var_types: &[ValueType],
+    delta: Option<usize>,
+    version: impl Fn(usize) -> Version,
+) -> Option<Plan> {
+    let mut planner = Planner {
+        body,
+        var_types,
+        bound: vec![false; var_types.len()],
+        placed: vec![false; body.len()],
+        steps: vec![],
+    };
+    planner.place_ready();
+    if let Some(d) = delta {
+        if matches!(body.get(d), Some(Literal::Atom { .. })) {
+            planner.place_atom(d, version(d));
+            planner.place_ready();
+        }
+    }
+    loop {
+        let mut best: Option<(usize, usize)> = None;
+        for (i, literal) in body.iter().enumerate() {
+            if planner.placed[i] {
+                continue;
+            }
+            if let Literal::Atom { args, .. } = literal {
+                let score = planner.bound_columns(args);
+                if best.is_none_or(|(_, s)| score > s) {
+                    best = Some((i, score));
+                }
+            }
+        }
+        let Some((i, _)) = best else { break };
+        planner.place_atom(i, version(i));
+        planner.place_ready();
+    }
+    if planner.placed.iter().all(|p| *p) {
+        Some(Plan {
+            steps: planner.steps,
+        })
+    } else {
+        None
+    }
+}
+
+/// Whether every variable of `exprs` is bound after running `plan` (checks a rule head or a query).
+pub fn binds_all(plan: &Plan, var_count: usize, exprs: &[Expr]) -> bool {
+    let mut bound = vec![false; var_count];
+    for step in &plan.steps {
+        match step {
+            Step::Atom { actions, .. } => {
+                for (_, action) in actions {
+                    if let Action::Bind(v) = action {
+                        if let Some(b) = bound.get_mut(v.index()) {
+                            *b = true;
+                        }
+                    }
+                }
+            }
+            Step::Bind { var, .. } => {
+                if let Some(b) = bound.get_mut(var.index()) {
+                    *b = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut vars = vec![];
+    for e in exprs {
+        expr_vars(e, &mut vars);
+    }
+    vars.iter()
+        .all(|v| bound.get(v.index()).copied().unwrap_or(false))
+}

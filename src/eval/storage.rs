@@ -1,0 +1,321 @@
+//! Storage: the rows of one relation, their provenance, and the hash indexes the join plans probe.
+//!
+//! A [`Rows`] is append-only: rows are stored row-major in one `Vec<Value>` (eight bytes a column), each
+//! with the round it was derived in; the first `origins.len()` rows are the base facts and carry their
+//! [`FactOrigin`]. Duplicates are rejected by a hash table of row ids hashed by row content (four bytes and
+//! one control byte per row). Because rows are never removed or reordered, a row id is stable for the
+//! whole evaluation, and a "version" of a relation is just a range of row ids: semi-naive evaluation's
+//! stable rows are `0..recent_start`, its recent rows `recent_start..recent_end`.
+//!
+//! An [`Index`] groups row ids by the values of some columns: a hash table of groups (first and last row
+//! of the group, the key read from the first row) and a `next` link per row, so groups are chains in
+//! ascending row order. Appending rows extends the chains in place; a lookup bounded by a row range stops
+//! at the range's end. Invariant: every index of a `Rows` covers all of its rows.
+
+use std::hash::Hasher;
+
+use hashbrown::HashTable;
+use rustc_hash::FxHasher;
+
+use crate::facts::FactOrigin;
+use crate::value::Value;
+
+const NONE: u32 = u32::MAX;
+
+fn hash_values<'a>(values: impl Iterator<Item = &'a Value>) -> u64 {
+    let mut h = FxHasher::default();
+    for v in values {
+        h.write_u64(v.raw());
+    }
+    h.finish()
+}
+
+/// The rows of one relation.
+#[derive(Clone, Debug, Default)]
+pub struct Rows {
+    arity: usize,
+    values: Vec<Value>,
+    rounds: Vec<u32>,
+    origins: Vec<FactOrigin>,
+    dedup: HashTable<u32>,
+    indexes: Vec<Index>,
+}
+
+impl Rows {
+    pub fn new(arity: usize) -> Rows {
+        Rows {
+            arity,
+            ..Rows::default()
+        }
+    }
+
+    pub fn arity(&self) -> usize {
+        self.arity
+    }
+
+    pub fn len(&self) -> usize {
+        self.rounds.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rounds.is_empty()
+    }
+
+    pub fn row(&self, i: usize) -> &[Value] {
+        &self.values[i * self.arity..(i + 1) * self.arity]
+    }
+
+    pub fn round(&self, i: usize) -> u32 {
+        self.rounds[i]
+    }
+
+    pub fn origin(&self, i: usize) -> Option<FactOrigin> {
+        self.origins.get(i).copied()
+    }
+
+    /// The id of a row equal to `row`, if any.
+    pub fn find(&self, row: &[Value]) -> Option<usize> {
+        if row.len() != self.arity {
+            return None;
+        }
+        let hash = hash_values(row.iter());
+        let (values, arity) = (&self.values, self.arity);
+        self.dedup
+            .find(hash, |&id| {
+                &values[id as usize * arity..(id as usize + 1) * arity] == row
+            })
+            .map(|id| *id as usize)
+    }
+
+    /// Adds a base fact; false when an equal row is already there. Must precede every derived row.
+    pub fn insert_base(&mut self, row: &[Value], origin: FactOrigin) -> bool {
+        debug_assert_eq!(self.origins.len(), self.len(), "base facts come first");
+        if self.insert(row, 0) {
+            self.origins.push(origin);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Adds a derived row; false when an equal row is already there.
+    pub fn insert(&mut self, row: &[Value], round: u32) -> bool {
+        if row.len() != self.arity {
+            return false;
+        }
+        let hash = hash_values(row.iter());
+        let (values, arity) = (&self.values, self.arity);
+        if self
+            .dedup
+            .find(hash, |&id| {
+                &values[id as usize * arity..(id as usize + 1) * arity] == row
+            })
+            .is_some()
+        {
+            return false;
+        }
+        let id = self.rounds.len() as u32;
+        self.values.extend_from_slice(row);
+        self.rounds.push(round);
+        let (values, arity) = (&self.values, self.arity);
+        self.dedup.insert_unique(hash, id, |&id| {
+            hash_values(values[id as usize * arity..(id as usize + 1) * arity].iter())
+        });
+        for index in &mut self.indexes {
+            index.add(values, arity, id);
+        }
+        true
+    }
+
+    /// The index on `columns`, if one was built.
+    pub fn index(&self, columns: &[usize]) -> Option<&Index> {
+        self.indexes.iter().find(|i| i.columns == columns)
+    }
+
+    /// Builds the index on `columns` unless it exists; it is then kept up to date by every insert.
+    pub fn ensure_index(&mut self, columns: &[usize]) {
+        if self.index(columns).is_none() {
+            let index = Index::build(self, columns);
+            self.indexes.push(index);
+        }
+    }
+
+    /// Rows with `key` in `columns` whose id is below `end`, in ascending order (index or scan).
+    pub fn lookup(&self, columns: &[usize], key: &[Value], end: usize) -> Vec<usize> {
+        match self.index(columns) {
+            Some(index) => index.lookup(self, key, end).map(|r| r as usize).collect(),
+            None => (0..end.min(self.len()))
+                .filter(|&r| {
+                    let row = self.row(r);
+                    columns.iter().zip(key).all(|(c, k)| row.get(*c) == Some(k))
+                })
+                .collect(),
+        }
+    }
+
+    /// Approximate heap bytes, for diagnostics and tests.
+    pub fn heap_bytes(&self) -> usize {
+        self.values.capacity() * 8
+            + self.rounds.capacity() * 4
+            + self.origins.capacity() * std::mem::size_of::<FactOrigin>()
+            + self.dedup.capacity() * 5
+            + self.indexes.iter().map(Index::heap_bytes).sum::<usize>()
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Group {
+    first: u32,
+    last: u32,
+}
+
+/// Row ids grouped by the values of some columns (see the module doc).
+#[derive(Clone, Debug)]
+pub struct Index {
+    columns: Vec<usize>,
+    groups: HashTable<Group>,
+    next: Vec<u32>,
+}
+
+impl Index {
+    /// An index over all rows of `rows`. Invariant: every column is below the arity (callers plan from the
+    /// relation's own columns).
+    pub fn build(rows: &Rows, columns: &[usize]) -> Index {
+        let columns: Vec<usize> = columns
+            .iter()
+            .copied()
+            .filter(|c| *c < rows.arity)
+            .collect();
+        let mut index = Index {
+            columns,
+            groups: HashTable::new(),
+            next: Vec::with_capacity(rows.len()),
+        };
+        for id in 0..rows.len() as u32 {
+            index.add(&rows.values, rows.arity, id);
+        }
+        index
+    }
+
+    pub fn columns(&self) -> &[usize] {
+        &self.columns
+    }
+
+    fn key_hash(&self, values: &[Value], arity: usize, id: u32) -> u64 {
+        let base = id as usize * arity;
+        hash_values(self.columns.iter().map(|c| &values[base + c]))
+    }
+
+    fn add(&mut self, values: &[Value], arity: usize, id: u32) {
+        debug_assert_eq!(self.next.len(), id as usize);
+        self.next.push(NONE);
+        let hash = self.key_hash(values, arity, id);
+        let columns = &self.columns;
+        let base = id as usize * arity;
+        let same = |g: &Group| {
+            let other = g.first as usize * arity;
+            columns
+                .iter()
+                .all(|c| values[other + c] == values[base + c])
+        };
+        match self.groups.find_mut(hash, same) {
+            Some(group) => {
+                self.next[group.last as usize] = id;
+                group.last = id;
+            }
+            None => {
+                let columns = &self.columns;
+                self.groups.insert_unique(
+                    hash,
+                    Group {
+                        first: id,
+                        last: id,
+                    },
+                    |g| {
+                        let b = g.first as usize * arity;
+                        hash_values(columns.iter().map(|c| &values[b + c]))
+                    },
+                );
+            }
+        }
+    }
+
+    /// Row ids below `end` whose indexed columns equal `key`, ascending.
+    pub fn lookup<'a>(&'a self, rows: &'a Rows, key: &[Value], end: usize) -> Chain<'a> {
+        let hash = hash_values(key.iter());
+        let arity = rows.arity;
+        let values = &rows.values;
+        let first = self
+            .groups
+            .find(hash, |g| {
+                let b = g.first as usize * arity;
+                self.columns
+                    .iter()
+                    .zip(key)
+                    .all(|(c, k)| values[b + c] == *k)
+            })
+            .map_or(NONE, |g| g.first);
+        Chain {
+            next: &self.next,
+            row: first,
+            end: end.min(u32::MAX as usize) as u32,
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.next.capacity() * 4 + self.groups.capacity() * (std::mem::size_of::<Group>() + 1)
+    }
+}
+
+/// The row ids of one index group, ascending and bounded.
+pub struct Chain<'a> {
+    next: &'a [u32],
+    row: u32,
+    end: u32,
+}
+
+impl Iterator for Chain<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        if self.row == NONE || self.row >= self.end {
+            return None;
+        }
+        let row = self.row;
+        self.row = self.next.get(row as usize).copied().unwrap_or(NONE);
+        Some(row)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(n: u64) -> Value {
+        Value::from_raw(n)
+    }
+
+    #[test]
+    fn dedup_and_index_chains() {
+        let mut rows = Rows::new(2);
+        assert!(rows.insert(&[v(1), v(2)], 1));
+        assert!(!rows.insert(&[v(1), v(2)], 2));
+        rows.ensure_index(&[0]);
+        assert!(rows.insert(&[v(1), v(3)], 2));
+        assert!(rows.insert(&[v(2), v(3)], 2));
+        assert_eq!(rows.lookup(&[0], &[v(1)], usize::MAX), vec![0, 1]);
+        assert_eq!(rows.lookup(&[0], &[v(1)], 1), vec![0]);
+        assert_eq!(rows.lookup(&[1], &[v(3)], usize::MAX), vec![1, 2]);
+        assert_eq!(rows.find(&[v(2), v(3)]), Some(2));
+        assert_eq!(rows.round(2), 2);
+    }
+
+    #[test]
+    fn zero_arity_holds_one_row() {
+        let mut rows = Rows::new(0);
+        assert!(rows.insert(&[], 1));
+        assert!(!rows.insert(&[], 1));
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows.find(&[]), Some(0));
+    }
+}

@@ -1,0 +1,138 @@
+//! Test support: a terse builder for IR programs, shared by the evaluator's and stratifier's unit tests.
+//!
+//! Spans are all default; relation order follows creation order.
+
+use crate::ir::*;
+use crate::syntax::Span;
+use crate::value::{Value, ValueType};
+
+#[derive(Default)]
+pub struct Builder {
+    pub program: Program,
+}
+
+pub fn var(i: u32) -> Term {
+    Term::Var(VarId(i))
+}
+
+pub fn cst(v: Value) -> Term {
+    Term::Const(v)
+}
+
+pub fn ev(i: u32) -> Expr {
+    Expr::Var(VarId(i))
+}
+
+pub fn atom(relation: RelationId, args: Vec<Term>) -> Literal {
+    Literal::Atom {
+        relation,
+        args,
+        span: Span::default(),
+    }
+}
+
+pub fn neg(relation: RelationId, args: Vec<Term>) -> Literal {
+    Literal::Negated {
+        relation,
+        args,
+        span: Span::default(),
+    }
+}
+
+pub fn cmp(op: CompareOp, ty: ValueType, lhs: Expr, rhs: Expr) -> Literal {
+    Literal::Compare {
+        op,
+        ty,
+        lhs,
+        rhs,
+        span: Span::default(),
+    }
+}
+
+pub fn bind(v: u32, expr: Expr) -> Literal {
+    Literal::Bind {
+        var: VarId(v),
+        expr,
+        span: Span::default(),
+    }
+}
+
+impl Builder {
+    pub fn relation(&mut self, name: &str, types: &[ValueType]) -> RelationId {
+        let id = RelationId(self.program.relations.len() as u32);
+        self.program.relations.push(Relation {
+            name: name.to_string(),
+            columns: types
+                .iter()
+                .map(|ty| Column {
+                    name: None,
+                    ty: *ty,
+                })
+                .collect(),
+            kind: RelationKind::User,
+            span: None,
+            declared: true,
+            order: id.0,
+        });
+        id
+    }
+
+    pub fn fact(&mut self, relation: RelationId, values: &[Value]) {
+        self.program.facts.push(PolicyFact {
+            relation,
+            values: values.to_vec(),
+            span: Span::default(),
+        });
+    }
+
+    /// A rule whose variables have the given types (variable `i` is `types[i]`).
+    pub fn rule(
+        &mut self,
+        head: RelationId,
+        head_args: Vec<Expr>,
+        body: Vec<Literal>,
+        types: &[ValueType],
+    ) -> RuleId {
+        let id = RuleId(self.program.rules.len() as u32);
+        self.program.rules.push(Rule {
+            head,
+            head_args,
+            body,
+            vars: types
+                .iter()
+                .enumerate()
+                .map(|(i, ty)| Variable {
+                    name: format!("v{i}"),
+                    ty: *ty,
+                })
+                .collect(),
+            origin: RuleOrigin {
+                name: None,
+                source: None,
+                span: Span::default(),
+                disjunct: 0,
+                purpose: RulePurpose::Written,
+            },
+        });
+        id
+    }
+
+    pub fn aggregate(
+        &mut self,
+        op: AggregateOp,
+        input: RelationId,
+        output: RelationId,
+        group: &[usize],
+        target: Option<usize>,
+    ) -> usize {
+        self.program.aggregates.push(Aggregate {
+            op,
+            input,
+            output,
+            group: group.to_vec(),
+            target,
+            span: Span::default(),
+        });
+        self.program.aggregates.len() - 1
+    }
+}
