@@ -95,6 +95,9 @@ pub struct Relation {
     /// Where the relation was declared, or first concluded when it is not declared.
     pub span: Option<Span>,
     pub declared: bool,
+    /// Whether the declaration ends in `..` (`relation r(a: text, ..).`): data files may then carry
+    /// columns the declaration does not name, which loaders ignore. Set by the checker; default false.
+    pub open: bool,
     /// Output position: relations print in the order of their declaration or, when undeclared, of their
     /// first appearance.
     pub order: u32,
@@ -114,6 +117,9 @@ impl Relation {
 pub struct Column {
     pub name: Option<String>,
     pub ty: ValueType,
+    /// Whether a data row may leave this column empty; such a row is skipped (and counted in
+    /// [`crate::facts::FactSet::skipped`]) rather than rejected. Default false.
+    pub optional: bool,
 }
 
 /// Who made a relation.
