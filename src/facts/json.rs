@@ -143,7 +143,7 @@ fn canonical(s: &mut Scanner<'_>, sink: &mut Sink<'_>) -> Result<(), SyntaxError
                     found(s.text(), &d)
                 );
                 sink.report.push(
-                    Problem::new("bad_value", message, Place::Bytes(d.span), "not an array")
+                    Problem::new("bad_value", message, datum_place(&d), "not an array")
                         .help(CANONICAL_HELP),
                 );
                 let _ = rel;
@@ -210,6 +210,7 @@ fn json_line(s: &mut Scanner<'_>, sink: &mut Sink<'_>, line: u32) -> Result<(), 
             let duplicate = || SyntaxError {
                 at: key_span.clone(),
                 message: format!("duplicate key `{key}`"),
+                label: "again here".into(),
             };
             match &*key {
                 "relation" if name.is_some() => return Err(duplicate()),
@@ -229,8 +230,9 @@ fn json_line(s: &mut Scanner<'_>, sink: &mut Sink<'_>, line: u32) -> Result<(), 
                     return Err(SyntaxError {
                         at: key_span.clone(),
                         message: format!(
-                            "unexpected key `{other}` (a line holds only `relation` and `row`)"
+                            "unexpected key `{other}`: a line holds only `relation` and `row`"
                         ),
+                        label: "unexpected key".into(),
                     })
                 }
             }
@@ -248,12 +250,14 @@ fn json_line(s: &mut Scanner<'_>, sink: &mut Sink<'_>, line: u32) -> Result<(), 
         return Err(SyntaxError {
             at: object,
             message: "missing key `relation`".into(),
+            label: "this object".into(),
         });
     };
     let Some(row_at) = row_at else {
         return Err(SyntaxError {
             at: object,
             message: "missing key `row`".into(),
+            label: "this object".into(),
         });
     };
     match relation(sink.program, &name, name_span) {
@@ -317,7 +321,7 @@ fn row(
             found(s.text(), &d)
         );
         sink.report.push(
-            Problem::new("bad_value", message, Place::Bytes(d.span), "not an array")
+            Problem::new("bad_value", message, datum_place(&d), "not an array")
                 .help("a row is an array with one value per column"),
         );
         return Ok(());
@@ -349,8 +353,7 @@ fn row(
                             );
                             let label = format!("expected {}", convert::expected(column.ty));
                             sink.report.push(
-                                Problem::new(m.code, message, Place::Bytes(d.span), label)
-                                    .help(m.help),
+                                Problem::new(m.code, message, datum_place(&d), label).help(m.help),
                             );
                         }
                     }
@@ -415,6 +418,15 @@ pub(crate) fn plural(n: usize, one: &'static str, many: &'static str) -> &'stati
     }
 }
 
+/// Where a label on a scanned datum goes: on the datum, or on the opening bracket of a nested array or
+/// object (which may be huge).
+fn datum_place(d: &Datum<'_>) -> Place {
+    match d.datum {
+        JsonDatum::Array | JsonDatum::Object => Place::Bytes(d.span.start..d.span.start + 1),
+        _ => Place::Bytes(d.span.clone()),
+    }
+}
+
 /// How a message shows a scanned datum.
 fn found(text: &str, d: &Datum<'_>) -> String {
     match d.datum {
@@ -429,7 +441,7 @@ fn syntax_problem(e: SyntaxError, line: u32, help: &str) -> Problem {
         "invalid_json",
         format!("invalid JSON on line {line}: {}", e.message),
         Place::Bytes(e.at),
-        e.message,
+        e.label,
     )
     .help(help)
 }

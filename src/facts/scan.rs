@@ -17,6 +17,8 @@ use super::convert::JsonDatum;
 pub(crate) struct SyntaxError {
     pub at: Range<usize>,
     pub message: String,
+    /// The label on `at` (short; the message says the rest).
+    pub label: String,
 }
 
 /// A scalar read by [`Scanner::datum`], with its span; nested arrays and objects are skipped and reported
@@ -43,11 +45,19 @@ pub(crate) struct Scanner<'a> {
     bytes: &'a [u8],
     pub pos: usize,
     end: usize,
+    /// What the end of the range is called in messages: `the file` or `the line`.
+    end_name: &'static str,
 }
 
 impl<'a> Scanner<'a> {
     pub fn new(text: &'a str, start: usize, end: usize) -> Scanner<'a> {
+        let end_name = if end >= text.len() {
+            "the file"
+        } else {
+            "the line"
+        };
         Scanner {
+            end_name,
             text,
             bytes: text.as_bytes(),
             pos: start,
@@ -90,21 +100,21 @@ impl<'a> Scanner<'a> {
 
     /// An error "expected X, found Y" at the next token.
     pub fn unexpected(&mut self, what: &str) -> SyntaxError {
-        let found = match self.peek() {
-            None => "the end of the input".to_string(),
-            Some(_) => {
-                let rest = &self.text[self.pos..self.end];
-                let c = rest.chars().next().unwrap_or(' ');
-                format!("`{c}`")
-            }
-        };
-        let len = self.text[self.pos..self.end]
-            .chars()
-            .next()
-            .map_or(0, char::len_utf8);
+        if self.peek().is_none() {
+            // Point at the last character before the end, which a renderer can show.
+            let before = self.text[..self.end].trim_end_matches([' ', '\t', '\n', '\r']);
+            let start = before.char_indices().next_back().map_or(0, |(i, _)| i);
+            return SyntaxError {
+                at: start..before.len(),
+                message: format!("expected {what}, found the end of {}", self.end_name),
+                label: format!("{} ends here", self.end_name),
+            };
+        }
+        let c = self.text[self.pos..self.end].chars().next().unwrap_or(' ');
         SyntaxError {
-            at: self.pos..self.pos + len,
-            message: format!("expected {what}, found {found}"),
+            at: self.pos..self.pos + c.len_utf8(),
+            message: format!("expected {what}, found `{c}`"),
+            label: format!("expected {what}"),
         }
     }
 
@@ -123,6 +133,7 @@ impl<'a> Scanner<'a> {
                 return Err(SyntaxError {
                     at: start..self.end,
                     message: "unterminated string".into(),
+                    label: "this string is not closed".into(),
                 });
             };
             match b {
@@ -147,6 +158,7 @@ impl<'a> Scanner<'a> {
                         return Err(SyntaxError {
                             at: start..self.end,
                             message: "unterminated string".into(),
+                            label: "this string is not closed".into(),
                         });
                     };
                     self.pos += 1;
@@ -171,6 +183,7 @@ impl<'a> Scanner<'a> {
                             return Err(SyntaxError {
                                 at: escape_at..escape_at + 1 + len,
                                 message: "invalid escape in a string".into(),
+                                label: "invalid escape".into(),
                             });
                         }
                     }
@@ -182,6 +195,7 @@ impl<'a> Scanner<'a> {
                         message:
                             "control character in a string (write it as an escape such as `\\n`)"
                                 .into(),
+                        label: "control character".into(),
                     })
                 }
                 _ => self.pos += 1,
@@ -194,6 +208,7 @@ impl<'a> Scanner<'a> {
         let bad = |end: usize| SyntaxError {
             at: escape_at..end,
             message: "invalid unicode escape".into(),
+            label: "invalid escape".into(),
         };
         let hi = self.hex4().ok_or_else(|| bad(self.pos.min(self.end)))?;
         if (0xD800..0xDC00).contains(&hi) {
@@ -262,6 +277,7 @@ impl<'a> Scanner<'a> {
             Err(SyntaxError {
                 at: start..i,
                 message: "invalid number".into(),
+                label: "not a JSON number".into(),
             })
         }
     }
@@ -311,6 +327,7 @@ impl<'a> Scanner<'a> {
                         return Err(SyntaxError {
                             at: at..i,
                             message: "invalid literal".into(),
+                            label: "not `true`, `false` or `null`".into(),
                         })
                     }
                 };
