@@ -1,9 +1,9 @@
 //! The loaders' entry point: data files and directories → one [`FactSet`], all or nothing.
 //!
 //! Each path is a data file or a directory; a directory contributes every `*.json`, `*.jsonl` and
-//! `*.csv` file under it, recursively, in path order. The format is chosen by extension: `.json` is
-//! canonical JSON and `.jsonl` JSON Lines (see [`super::json`]), `.csv` is one relation's rows (see
-//! [`super::csv`]).
+//! `*.csv` file under it, recursively (not following symbolic links to directories), in path order.
+//! The format is chosen by extension: `.json` is canonical JSON and `.jsonl` JSON Lines (see
+//! [`super::json`]), `.csv` is one relation's rows (see [`super::csv`]).
 //!
 //! A load is all-or-nothing across every file of the call: any problem in any file gives `Err` with the
 //! diagnostics of every file (at most 20 per file, then a `too_many_errors` summary) and no facts. Every
@@ -125,6 +125,13 @@ fn collect(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let name = path.display().to_string();
+    // Inside a directory, symbolic links to directories are not followed (they could loop).
+    if !explicit && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        if std::fs::metadata(path).is_ok_and(|m| m.is_file()) && is_data_file(path) {
+            files.push(path.to_path_buf());
+        }
+        return;
+    }
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {

@@ -546,3 +546,58 @@ fn merge_renumbers_skipped_files() {
         }]
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn directory_symlink_loops_are_not_followed() {
+    let d = dir(
+        "symlink",
+        &[("a/trade.csv", b"company,amount,flagged\nA,1,true\n")],
+    );
+    std::os::unix::fs::symlink(&d, d.join("a/loop")).unwrap();
+    let l = load_paths(&[d]);
+    assert_eq!(l.codes(), Vec::<&str>::new(), "{:?}", l.messages());
+    assert_eq!(l.rows("trade").len(), 1);
+}
+
+/// Every prefix of valid and invalid files, and pseudo-random bytes, load without panicking.
+#[test]
+fn no_panic_on_truncated_or_random_bytes() {
+    let samples: [(&str, &[u8]); 4] = [
+        ("f.json", "{\"certified\": [[\"A\\u00e9\\ud83d\\ude00\", \"N\", \"a\", \"2026-12-31\"]], \"trade\": [[\"x\", -1.5e3, true, null, {\"k\": [1]}]]}".as_bytes()),
+        ("f.jsonl", b"{\"row\": [\"A\", 1, true], \"relation\": \"trade\"}\r\n{\"relation\": \"trade\", \"row\": [[[\"A\"]]]}\n"),
+        ("trade.csv", b"\xef\xbb\xbfcompany,amount,flagged\r\n\"A,\"\"b\"\"\",1.5,true\r\nB,\xff,\r\n"),
+        ("note.csv", b"company,remark\nA,\n\"unterminated,x\n"),
+    ];
+    let d = dir("no-panic", &[]);
+    std::fs::create_dir_all(&d).unwrap();
+    for (name, text) in samples {
+        let path = d.join(name);
+        for end in 0..=text.len() {
+            std::fs::write(&path, &text[..end]).unwrap();
+            let _ = load_paths(std::slice::from_ref(&path));
+        }
+    }
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let alphabet = b"{}[],:\"\\ \n\r-0123456789.eEtruefalsn\xff\xc3\xa9ux";
+    for round in 0..300 {
+        let len = (round % 60) + 1;
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                alphabet[(seed % alphabet.len() as u64) as usize]
+            })
+            .collect();
+        for name in ["trade.json", "trade.jsonl", "trade.csv"] {
+            let path = d.join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            let l = load_paths(std::slice::from_ref(&path));
+            // Rendering must not panic either.
+            if let Err(ds) = &l.result {
+                let _ = crate::diagnostic::render_all(ds, &l.sources, Default::default());
+            }
+        }
+    }
+}
