@@ -95,7 +95,8 @@ pub struct Relation {
     /// Where the relation was declared, or first concluded when it is not declared.
     pub span: Option<Span>,
     pub declared: bool,
-    /// Declared with `..`: data files may carry further columns, which are ignored.
+    /// Whether the declaration ends in `..` (`relation r(a: text, ..).`): data files may then carry
+    /// columns the declaration does not name, which loaders ignore. Set by the checker; default false.
     pub open: bool,
     /// Output position: relations print in the order of their declaration or, when undeclared, of their
     /// first appearance.
@@ -116,7 +117,8 @@ impl Relation {
 pub struct Column {
     pub name: Option<String>,
     pub ty: ValueType,
-    /// Declared with `?`: a data row whose value is missing is skipped (and counted).
+    /// Whether a data row may leave this column empty; such a row is skipped (and counted in
+    /// [`crate::facts::FactSet::skipped`]) rather than rejected. Default false.
     pub optional: bool,
 }
 
@@ -135,10 +137,6 @@ pub struct PolicyFact {
     pub relation: RelationId,
     pub values: Vec<Value>,
     pub span: Span,
-    /// The author's name for the fact (`fact us_mx …:`), if given.
-    pub name: Option<String>,
-    /// The legal source the fact encodes, if given.
-    pub source: Option<String>,
 }
 
 /// A conjunctive rule: when every literal of `body` holds, `head(head_args)` holds.

@@ -6,6 +6,19 @@
 //!
 //! Invariant: `tables[r].values.len() == tables[r].arity * tables[r].origins.len()`, and every value has
 //! the declared type of its column.
+//!
+//! Modules: [`load()`] is the entry point (paths → `FactSet`); `csv` and `json` read one file each;
+//! `convert` turns a datum into a typed [`Value`]; `scan` is the small span-keeping JSON reader;
+//! `report` collects a file's problems and turns them into located diagnostics.
+
+mod convert;
+mod csv;
+mod json;
+mod load;
+mod report;
+mod scan;
+
+pub use load::load;
 
 use crate::ir::{Program, RelationId};
 use crate::syntax::Span;
@@ -65,12 +78,25 @@ pub struct FactSet {
     /// Display names of the data files facts came from, indexed by `FactOrigin::Data::file`.
     pub files: Vec<String>,
     pub tables: Vec<Table>,
+    /// Rows left out because an optional column was empty, per file and relation (non-zero counts only).
+    pub skipped: Vec<SkippedRows>,
+}
+
+/// How many rows of one relation one data file left out because an optional column was empty (CSV) or
+/// `null` (JSON).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SkippedRows {
+    /// Indexes [`FactSet::files`].
+    pub file: u32,
+    pub relation: RelationId,
+    pub rows: usize,
 }
 
 impl FactSet {
     /// An empty set shaped for the program's relations.
     pub fn for_program(program: &Program) -> FactSet {
-        FactSet { files: vec![], tables: program.relations.iter().map(|r| Table::new(r.arity())).collect() }
+        let tables = program.relations.iter().map(|r| Table::new(r.arity())).collect();
+        FactSet { files: vec![], tables, skipped: vec![] }
     }
 
     pub fn table(&self, relation: RelationId) -> &Table {
@@ -93,6 +119,7 @@ impl FactSet {
     pub fn merge(&mut self, other: FactSet) {
         let offset = self.files.len() as u32;
         self.files.extend(other.files);
+        self.skipped.extend(other.skipped.into_iter().map(|s| SkippedRows { file: s.file + offset, ..s }));
         for (mine, theirs) in self.tables.iter_mut().zip(other.tables) {
             mine.values.extend(theirs.values);
             mine.origins.extend(theirs.origins.into_iter().map(|o| match o {
@@ -102,3 +129,6 @@ impl FactSet {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

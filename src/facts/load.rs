@@ -1,0 +1,188 @@
+//! The loaders' entry point: data files and directories → one [`FactSet`], all or nothing.
+//!
+//! Each path is a data file or a directory; a directory contributes every `*.json`, `*.jsonl` and
+//! `*.csv` file under it, recursively (not following symbolic links to directories), in path order.
+//! The format is chosen by extension: `.json` is canonical JSON and `.jsonl` JSON Lines (see
+//! [`super::json`]), `.csv` is one relation's rows (see [`super::csv`]).
+//!
+//! A load is all-or-nothing across every file of the call: any problem in any file gives `Err` with the
+//! diagnostics of every file (at most 20 per file, then a `too_many_errors` summary) and no facts. Every
+//! file is still read, so that one run reports the problems of all of them. On failure the
+//! [`ValueStore`] may have gained interned texts and numbers from rows that were read; that is harmless
+//! (ids are only meaningful through the facts that hold them).
+//!
+//! A data file's text is added to the [`SourceMap`] (named by the path as given, or joined under the
+//! directory given) only when a diagnostic points into it; on success no text is kept.
+
+use std::path::{Path, PathBuf};
+
+use super::csv::load_csv;
+use super::json::{load_canonical, load_lines, Sink};
+use super::report::{FileReport, Place, Problem};
+use super::{FactSet, SkippedRows};
+use crate::diagnostic::Diagnostic;
+use crate::ir::{Program, RelationId};
+use crate::syntax::SourceMap;
+use crate::value::ValueStore;
+
+/// The extensions of data files.
+const EXTENSIONS: [&str; 3] = ["json", "jsonl", "csv"];
+
+/// Loads the facts of every data file under `paths` for `program`.
+///
+/// Values are interned in `values`; data files with problems are added to `sources` so that the
+/// diagnostics can show them. On `Err`, nothing was loaded (see the module documentation).
+pub fn load(
+    paths: &[PathBuf],
+    program: &Program,
+    values: &mut ValueStore,
+    sources: &mut SourceMap,
+) -> Result<FactSet, Vec<Diagnostic>> {
+    let mut diagnostics = vec![];
+    let mut files = vec![];
+    for path in paths {
+        collect(path, true, &mut files, &mut diagnostics);
+    }
+    let mut facts = FactSet::for_program(program);
+    for path in &files {
+        let name = path.display().to_string();
+        let file = facts.files.len() as u32;
+        let mut report = FileReport::new();
+        let mut text = None;
+        let mut skipped: Vec<(RelationId, usize)> = vec![];
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("csv") => {
+                if let Some((rel, n)) =
+                    load_csv(path, &name, file, program, values, &mut facts, &mut report)
+                {
+                    skipped.push((rel, n));
+                }
+            }
+            Some(ext) => match std::fs::read(path) {
+                Err(e) => report.push(unreadable(&name, &io_message(&e))),
+                Ok(bytes) => {
+                    match std::str::from_utf8(&bytes) {
+                        Err(e) => {
+                            let at = e.valid_up_to();
+                            report.push(
+                                Problem::new(
+                                    "invalid_utf8",
+                                    format!("`{name}` is not valid UTF-8"),
+                                    Place::Bytes(at..at + e.error_len().unwrap_or(1)),
+                                    "invalid UTF-8",
+                                )
+                                .help("JSON files must be UTF-8; save the file as UTF-8"),
+                            );
+                        }
+                        Ok(t) => {
+                            let mut sink =
+                                Sink::new(program, values, &mut facts, &mut report, file);
+                            if ext == "jsonl" {
+                                load_lines(t, &mut sink);
+                            } else {
+                                load_canonical(t, &mut sink);
+                            }
+                            let counts = std::mem::take(&mut sink.skipped);
+                            skipped.extend(
+                                counts
+                                    .into_iter()
+                                    .enumerate()
+                                    .map(|(i, n)| (RelationId(i as u32), n)),
+                            );
+                        }
+                    }
+                    text = Some(bytes);
+                }
+            },
+            None => report.push(unreadable(&name, "not a data file")),
+        }
+        if report.is_clean() {
+            facts.files.push(name);
+            for (relation, rows) in skipped.into_iter().filter(|(_, n)| *n > 0) {
+                facts.skipped.push(SkippedRows {
+                    file,
+                    relation,
+                    rows,
+                });
+            }
+        } else {
+            diagnostics.extend(report.finish(path, &name, text.as_deref(), sources));
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(facts)
+    } else {
+        Err(diagnostics)
+    }
+}
+
+/// Adds `path` (a file, or the data files under a directory, sorted) to `files`. A file named
+/// explicitly must have a data extension.
+fn collect(
+    path: &Path,
+    explicit: bool,
+    files: &mut Vec<PathBuf>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let name = path.display().to_string();
+    // Inside a directory, symbolic links to directories are not followed (they could loop).
+    if !explicit && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        if std::fs::metadata(path).is_ok_and(|m| m.is_file()) && is_data_file(path) {
+            files.push(path.to_path_buf());
+        }
+        return;
+    }
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            diagnostics.push(unreadable_diagnostic(&name, &io_message(&e)));
+            return;
+        }
+    };
+    if meta.is_dir() {
+        let entries = match std::fs::read_dir(path) {
+            Ok(entries) => entries,
+            Err(e) => {
+                diagnostics.push(unreadable_diagnostic(&name, &io_message(&e)));
+                return;
+            }
+        };
+        let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        children.sort();
+        for child in children {
+            collect(&child, false, files, diagnostics);
+        }
+    } else if is_data_file(path) {
+        files.push(path.to_path_buf());
+    } else if explicit {
+        diagnostics.push(unreadable_diagnostic(
+            &name,
+            "not a `.json`, `.jsonl` or `.csv` file",
+        ));
+    }
+}
+
+fn is_data_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.contains(&e))
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// An `unreadable_file` problem.
+pub(crate) fn unreadable(name: &str, why: &str) -> Problem {
+    Problem::new("unreadable_file", format!("cannot read `{name}`: {why}"), Place::File, "")
+        .help("data files are `.json` (canonical JSON), `.jsonl` (JSON Lines) or `.csv` files, or directories of them")
+}
+
+fn unreadable_diagnostic(name: &str, why: &str) -> Diagnostic {
+    let p = unreadable(name, why);
+    Diagnostic::error(p.code, p.message).help(p.help)
+}

@@ -1,0 +1,129 @@
+//! Data files that must fail to load: `tests/corpus/data-err/*.{json,jsonl,csv}`.
+//!
+//! Each file is loaded on its own against the small program below; the load must fail, and the snapshot
+//! holds the file's text (when short) and the rendered diagnostics. CSV files are named after their
+//! relation: the program has a relation of shape `(company: text, amount: number, arrived: date,
+//! cleared: bool)` for each CSV case in [`CSV_CASES`], except `certifed.csv` (a typo of `certified`, so
+//! unknown) and `undeclared.csv` (a relation the program uses but does not declare).
+
+use std::path::{Path, PathBuf};
+
+use accord::diagnostic::{render_all, RenderOptions};
+use accord::ir::{Column, Program, Relation, RelationKind};
+use accord::syntax::SourceMap;
+use accord::value::{ValueStore, ValueType};
+
+const CSV_CASES: &[&str] = &[
+    "bad_values",
+    "crlf_bad_date",
+    "duplicate_column",
+    "empty",
+    "empty_field",
+    "extra_column",
+    "invalid_utf8",
+    "missing_column",
+    "ragged_row",
+];
+
+fn relation(name: &str, columns: &[(&str, ValueType)], declared: bool) -> Relation {
+    Relation {
+        name: name.to_string(),
+        columns: columns
+            .iter()
+            .map(|(n, ty)| Column {
+                name: declared.then(|| n.to_string()),
+                ty: *ty,
+                optional: false,
+            })
+            .collect(),
+        kind: RelationKind::User,
+        span: None,
+        declared,
+        open: false,
+        order: 0,
+    }
+}
+
+fn program() -> Program {
+    use ValueType::*;
+    let mut relations = vec![
+        relation(
+            "certified",
+            &[
+                ("company", Text),
+                ("program", Text),
+                ("status", Text),
+                ("until", Date),
+            ],
+            true,
+        ),
+        relation(
+            "trade",
+            &[("company", Text), ("amount", Number), ("flagged", Bool)],
+            true,
+        ),
+        relation("undeclared", &[("company", Text)], false),
+    ];
+    for name in CSV_CASES {
+        relation_push(&mut relations, name);
+    }
+    Program {
+        relations,
+        ..Program::default()
+    }
+}
+
+fn relation_push(relations: &mut Vec<Relation>, name: &str) {
+    use ValueType::*;
+    relations.push(relation(
+        name,
+        &[
+            ("company", Text),
+            ("amount", Number),
+            ("arrived", Date),
+            ("cleared", Bool),
+        ],
+        true,
+    ));
+}
+
+#[test]
+fn data_errors() {
+    insta::glob!("corpus/data-err/*", |path| {
+        let relative = relative(path);
+        let program = program();
+        let mut values = ValueStore::new();
+        let mut sources = SourceMap::new();
+        let result = accord::facts::load(
+            std::slice::from_ref(&relative),
+            &program,
+            &mut values,
+            &mut sources,
+        );
+        let diagnostics = match result {
+            Ok(facts) => panic!(
+                "{} loaded ({} facts) but must fail",
+                relative.display(),
+                facts.len()
+            ),
+            Err(d) => d,
+        };
+        let bytes = std::fs::read(path).unwrap();
+        let source = if bytes.len() <= 2000 {
+            String::from_utf8_lossy(&bytes).into_owned()
+        } else {
+            format!("({} bytes)\n", bytes.len())
+        };
+        let rendered = render_all(&diagnostics, &sources, RenderOptions::default());
+        let codes: Vec<&str> = diagnostics.iter().map(|d| d.code).collect();
+        insta::assert_snapshot!(format!("{source}\n---- {}\n{rendered}", codes.join(" ")));
+    });
+}
+
+/// The path relative to the package, so that snapshots do not depend on where the checkout is.
+fn relative(path: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
