@@ -69,7 +69,10 @@ impl Program {
     }
 
     pub fn relation_id(&self, name: &str) -> Option<RelationId> {
-        self.relations.iter().position(|r| r.name == name).map(|i| RelationId(i as u32))
+        self.relations
+            .iter()
+            .position(|r| r.name == name)
+            .map(|i| RelationId(i as u32))
     }
 
     /// The relations that some user rule concludes, in output order (see [`Relation::order`]).
@@ -137,6 +140,10 @@ pub struct PolicyFact {
     pub relation: RelationId,
     pub values: Vec<Value>,
     pub span: Span,
+    /// The author's name for the fact (`fact us_mx …:`), if given.
+    pub name: Option<String>,
+    /// The legal source the fact encodes, if given.
+    pub source: Option<String>,
 }
 
 /// A conjunctive rule: when every literal of `body` holds, `head(head_args)` holds.
@@ -188,11 +195,25 @@ pub enum RulePurpose {
 #[derive(Clone, Debug)]
 pub enum Literal {
     /// A positive atom: a row of `relation` matches `args`.
-    Atom { relation: RelationId, args: Vec<Term>, span: Span },
+    Atom {
+        relation: RelationId,
+        args: Vec<Term>,
+        span: Span,
+    },
     /// A negated atom: no row of `relation` matches `args` (wildcards match anything).
-    Negated { relation: RelationId, args: Vec<Term>, span: Span },
+    Negated {
+        relation: RelationId,
+        args: Vec<Term>,
+        span: Span,
+    },
     /// A comparison between two expressions of type `ty`.
-    Compare { op: CompareOp, ty: ValueType, lhs: Expr, rhs: Expr, span: Span },
+    Compare {
+        op: CompareOp,
+        ty: ValueType,
+        lhs: Expr,
+        rhs: Expr,
+        span: Span,
+    },
     /// `var = expr`: binds `var`, which nothing else binds, to the value of `expr`.
     Bind { var: VarId, expr: Expr, span: Span },
 }
@@ -223,9 +244,19 @@ pub enum Expr {
     Const(Value),
     /// Arithmetic on numbers (`ty` = number), or a date plus or minus a number of days (`ty` = date, the
     /// date on the left, the number on the right, `op` is `Add` or `Sub`).
-    Arith { op: ArithOp, ty: ValueType, lhs: Box<Expr>, rhs: Box<Expr> },
+    Arith {
+        op: ArithOp,
+        ty: ValueType,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// A date moved by a number of calendar units: `date + amount unit`, `date - amount unit`.
-    Shift { date: Box<Expr>, amount: Box<Expr>, unit: DurationUnit, negate: bool },
+    Shift {
+        date: Box<Expr>,
+        amount: Box<Expr>,
+        unit: DurationUnit,
+        negate: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -6,13 +6,14 @@
 //! [`ir`]) → [`eval`] (join plans, semi-naive evaluation) → consumers. Facts enter through [`facts`].
 //! The library never prints; front ends render [`diagnostic::Diagnostic`]s.
 
+pub mod check;
 pub mod diagnostic;
+pub mod engine;
 pub mod eval;
 pub mod facts;
 pub mod ir;
+pub mod output;
 pub mod stratify;
 pub mod syntax;
 pub mod value;
-pub mod check;
-pub mod stratify;
 pub mod workspace;

@@ -99,7 +99,7 @@ impl Value {
     fn inline_int(n: i64) -> Option<Value> {
         const MIN: i64 = i64::MIN >> 1;
         const MAX: i64 = i64::MAX >> 1;
-        (MIN..=MAX).contains(&n).then(|| Value((n << 1) as u64))
+        (MIN..=MAX).contains(&n).then_some(Value((n << 1) as u64))
     }
 
     fn is_inline_int(self) -> bool {
@@ -169,7 +169,8 @@ impl Number {
                     if a % b == 0 {
                         a.checked_div(b)
                     } else {
-                        return Number::Decimal(Decimal::from(a)).apply(op, Number::Decimal(Decimal::from(b)));
+                        return Number::Decimal(Decimal::from(a))
+                            .apply(op, Number::Decimal(Decimal::from(b)));
                     }
                 }
             };
@@ -187,7 +188,8 @@ impl Number {
                 a.checked_div(b)
             }
         };
-        r.map(|d| Number::Decimal(d).normalize()).ok_or(ArithmeticError::Overflow)
+        r.map(|d| Number::Decimal(d).normalize())
+            .ok_or(ArithmeticError::Overflow)
     }
 
     /// Parses `42`, `-3`, `2.5`; `None` for anything else.
@@ -196,14 +198,19 @@ impl Number {
             return Some(Number::Int(n));
         }
         let valid = !text.is_empty()
-            && text.trim_start_matches('-').chars().all(|c| c.is_ascii_digit() || c == '.')
+            && text
+                .trim_start_matches('-')
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.')
             && text.matches('.').count() <= 1
             && !text.ends_with('.')
             && !text.trim_start_matches('-').starts_with('.');
         if !valid {
             return None;
         }
-        text.parse::<Decimal>().ok().map(|d| Number::Decimal(d).normalize())
+        text.parse::<Decimal>()
+            .ok()
+            .map(|d| Number::Decimal(d).normalize())
     }
 }
 
@@ -290,7 +297,9 @@ impl DurationUnit {
 /// exist in the target month (the 31st, or 29 February) gives the last day of that month.
 pub fn add_duration(day: i32, amount: i64, unit: DurationUnit) -> Result<i32, ArithmeticError> {
     if unit == DurationUnit::Days {
-        let r = (day as i64).checked_add(amount).ok_or(ArithmeticError::Overflow)?;
+        let r = (day as i64)
+            .checked_add(amount)
+            .ok_or(ArithmeticError::Overflow)?;
         let r = i32::try_from(r).map_err(|_| ArithmeticError::DateOutOfRange)?;
         return date_of(r).map(|_| r).ok_or(ArithmeticError::DateOutOfRange);
     }
@@ -300,7 +309,9 @@ pub fn add_duration(day: i32, amount: i64, unit: DurationUnit) -> Result<i32, Ar
         _ => jiff::Span::new().try_years(amount),
     }
     .map_err(|_| ArithmeticError::DateOutOfRange)?;
-    let shifted = date.checked_add(span).map_err(|_| ArithmeticError::DateOutOfRange)?;
+    let shifted = date
+        .checked_add(span)
+        .map_err(|_| ArithmeticError::DateOutOfRange)?;
     Ok(day_of(shifted))
 }
 
@@ -330,7 +341,10 @@ impl ValueStore {
     }
 
     pub fn text_of(&self, v: Value) -> &str {
-        self.texts.get_index(v.0 as usize).map(|s| &**s).unwrap_or("<unknown text>")
+        self.texts
+            .get_index(v.0 as usize)
+            .map(|s| &**s)
+            .unwrap_or("<unknown text>")
     }
 
     pub fn text_count(&self) -> usize {
@@ -357,7 +371,11 @@ impl ValueStore {
         if v.is_inline_int() {
             Number::Int((v.0 as i64) >> 1)
         } else {
-            let d = self.decimals.get_index((v.0 >> 1) as usize).copied().unwrap_or_default();
+            let d = self
+                .decimals
+                .get_index((v.0 >> 1) as usize)
+                .copied()
+                .unwrap_or_default();
             Number::Decimal(d).normalize()
         }
     }
@@ -415,9 +433,8 @@ impl ValueStore {
             ValueType::Text => serde_json::Value::String(self.text_of(v).to_string()),
             ValueType::Number => match self.number_of(v) {
                 Number::Int(n) => serde_json::Value::from(n),
-                Number::Decimal(d) => {
-                    serde_json::from_str(&d.normalize().to_string()).unwrap_or(serde_json::Value::Null)
-                }
+                Number::Decimal(d) => serde_json::from_str(&d.normalize().to_string())
+                    .unwrap_or(serde_json::Value::Null),
             },
             ValueType::Date => serde_json::Value::String(format_day(v.as_day())),
             ValueType::Bool => serde_json::Value::Bool(v.as_bool()),
@@ -488,22 +505,40 @@ mod tests {
 
     #[test]
     fn arithmetic_is_checked() {
-        assert_eq!(Number::Int(i64::MAX).apply(ArithOp::Add, Number::Int(1)), Err(ArithmeticError::Overflow));
-        assert_eq!(Number::Int(1).apply(ArithOp::Div, Number::Int(0)), Err(ArithmeticError::DivisionByZero));
+        assert_eq!(
+            Number::Int(i64::MAX).apply(ArithOp::Add, Number::Int(1)),
+            Err(ArithmeticError::Overflow)
+        );
+        assert_eq!(
+            Number::Int(1).apply(ArithOp::Div, Number::Int(0)),
+            Err(ArithmeticError::DivisionByZero)
+        );
         assert_eq!(
             Number::Int(1).apply(ArithOp::Div, Number::Int(4)),
             Ok(Number::Decimal(Decimal::new(25, 2)))
         );
-        assert_eq!(Number::Int(6).apply(ArithOp::Div, Number::Int(3)), Ok(Number::Int(2)));
+        assert_eq!(
+            Number::Int(6).apply(ArithOp::Div, Number::Int(3)),
+            Ok(Number::Int(2))
+        );
     }
 
     #[test]
     fn dates_round_trip_and_month_arithmetic_clamps() {
         let d = parse_date("2024-01-31").unwrap();
         assert_eq!(format_day(d), "2024-01-31");
-        assert_eq!(format_day(add_duration(d, 1, DurationUnit::Months).unwrap()), "2024-02-29");
-        assert_eq!(format_day(add_duration(d, 1, DurationUnit::Years).unwrap()), "2025-01-31");
-        assert_eq!(format_day(add_duration(d, 90, DurationUnit::Days).unwrap()), "2024-04-30");
+        assert_eq!(
+            format_day(add_duration(d, 1, DurationUnit::Months).unwrap()),
+            "2024-02-29"
+        );
+        assert_eq!(
+            format_day(add_duration(d, 1, DurationUnit::Years).unwrap()),
+            "2025-01-31"
+        );
+        assert_eq!(
+            format_day(add_duration(d, 90, DurationUnit::Days).unwrap()),
+            "2024-04-30"
+        );
         assert_eq!(parse_date("2023-02-29"), None);
         assert_eq!(parse_date("2023-2-01"), None);
         assert_eq!(format_day(parse_date("1969-12-31").unwrap()), "1969-12-31");

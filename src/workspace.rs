@@ -24,7 +24,12 @@ pub struct Policy {
 /// Reads and parses every policy file named by `paths` and their imports. Returns the files that parsed
 /// and every diagnostic found (a file that failed to parse is left out).
 pub fn load_policy(paths: &[PathBuf], sources: &mut SourceMap) -> (Policy, Vec<Diagnostic>) {
-    let mut loader = Loader { sources, policy: Policy::default(), diagnostics: vec![], seen: vec![] };
+    let mut loader = Loader {
+        sources,
+        policy: Policy::default(),
+        diagnostics: vec![],
+        seen: vec![],
+    };
     for path in paths {
         loader.load_argument(path);
     }
@@ -35,7 +40,12 @@ pub fn load_policy(paths: &[PathBuf], sources: &mut SourceMap) -> (Policy, Vec<D
 pub fn parse_text(name: &str, text: &str, sources: &mut SourceMap) -> (Policy, Vec<Diagnostic>) {
     let id = sources.add(name, None, text.to_string());
     match parse_file(id, text) {
-        Ok(file) => (Policy { files: vec![(id, file)] }, vec![]),
+        Ok(file) => (
+            Policy {
+                files: vec![(id, file)],
+            },
+            vec![],
+        ),
         Err(d) => (Policy::default(), vec![d]),
     }
 }
@@ -66,7 +76,10 @@ impl Loader<'_> {
                 self.load_file(&file, &root, None);
             }
         } else {
-            let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let parent = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
             self.load_file(path, &canonical(parent), None);
         }
     }
@@ -82,22 +95,33 @@ impl Loader<'_> {
                 Err(e) => {
                     let d = Diagnostic::error(
                         "invalid_utf8",
-                        format!("`{}` is not valid UTF-8 (byte {})", path.display(), e.utf8_error().valid_up_to()),
+                        format!(
+                            "`{}` is not valid UTF-8 (byte {})",
+                            path.display(),
+                            e.utf8_error().valid_up_to()
+                        ),
                     )
                     .help("policy files are UTF-8 text");
-                    self.diagnostics.push(with_label(d, imported_at, "imported here"));
+                    self.diagnostics
+                        .push(with_label(d, imported_at, "imported here"));
                     return;
                 }
             },
             Err(e) => {
-                let d = Diagnostic::error("unreadable_file", format!("cannot read `{}`: {e}", path.display()))
-                    .help("check that the file exists and is readable");
-                self.diagnostics.push(with_label(d, imported_at, "imported here"));
+                let d = Diagnostic::error(
+                    "unreadable_file",
+                    format!("cannot read `{}`: {e}", path.display()),
+                )
+                .help("check that the file exists and is readable");
+                self.diagnostics
+                    .push(with_label(d, imported_at, "imported here"));
                 return;
             }
         };
         self.seen.push(canon.clone());
-        let id = self.sources.add(display_path(path), Some(canon.clone()), text);
+        let id = self
+            .sources
+            .add(display_path(path), Some(canon.clone()), text);
         let parsed = parse_file(id, &self.sources.get(id).text);
         let file = match parsed {
             Ok(f) => f,
@@ -161,7 +185,9 @@ fn display_path(path: &Path) -> String {
 }
 
 fn collect_accord_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

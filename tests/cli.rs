@@ -8,7 +8,14 @@ const AS_OF: &str = "2025-06-30";
 
 #[test]
 fn eval_of_the_us_mx_example_in_text() {
-    let out = accord(&["eval", "examples/us-mx", "--facts", "examples/us-mx/data.json", "--as-of", AS_OF]);
+    let out = accord(&[
+        "eval",
+        "examples/us-mx",
+        "--facts",
+        "examples/us-mx/data.json",
+        "--as-of",
+        AS_OF,
+    ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stderr.is_empty(), "{}", out.stderr);
     insta::assert_snapshot!(out.stdout);
@@ -49,11 +56,12 @@ fn queried_relations_print_in_the_order_asked_even_when_empty() {
         "2014-01-01",
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let keys: Vec<String> = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&out.stdout)
-        .expect("object")
-        .keys()
-        .cloned()
-        .collect();
+    let keys: Vec<String> =
+        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&out.stdout)
+            .expect("object")
+            .keys()
+            .cloned()
+            .collect();
     assert_eq!(keys, ["standard_targeting", "fewer_exams"]);
     assert!(out.stdout.contains("\"fewer_exams\": []"), "{}", out.stdout);
 }
@@ -82,10 +90,21 @@ fn the_design_card_holds_as_of_a_date_and_not_before_the_mra() {
 
 #[test]
 fn unknown_query_is_an_error_with_a_suggestion() {
-    let out = accord(&["eval", "examples/us-mx", "--query", "reduced_exam", "--as-of", AS_OF]);
+    let out = accord(&[
+        "eval",
+        "examples/us-mx",
+        "--query",
+        "reduced_exam",
+        "--as-of",
+        AS_OF,
+    ]);
     assert_eq!(out.code, 1);
     assert!(out.stdout.is_empty());
-    assert!(out.stderr.contains("did you mean `reduced_exams`?"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("did you mean `reduced_exams`?"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -99,7 +118,11 @@ fn a_bad_as_of_date_is_an_error() {
 fn a_missing_policy_file_is_an_error() {
     let out = accord(&["check", "no/such/policy.accord"]);
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("accord::unreadable_file"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("accord::unreadable_file"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -112,13 +135,29 @@ fn check_reports_a_summary_on_success() {
 #[test]
 fn strict_check_warns_and_fails_on_unused_declarations() {
     let dir = tempdir();
-    std::fs::write(dir.join("p.accord"), "relation unused(a: text).\ncompany(A).\ncompany(c) ⇒ ok(c).\n").unwrap();
+    std::fs::write(
+        dir.join("p.accord"),
+        "relation unused(a: text).\ncompany(A).\ncompany(c) ⇒ ok(c).\n",
+    )
+    .unwrap();
     let out = common::accord_in(&dir, &["check", "--strict", "p.accord"], None);
     assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(out.stderr.contains("accord::unused_relation"), "{}", out.stderr);
-    assert!(out.stderr.contains("accord::unused_conclusion"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("accord::unused_relation"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("accord::unused_conclusion"),
+        "{}",
+        out.stderr
+    );
     let out = common::accord_in(&dir, &["check", "p.accord"], None);
-    assert_eq!(out.code, 0, "without --strict there are no warnings: {}", out.stderr);
+    assert_eq!(
+        out.code, 0,
+        "without --strict there are no warnings: {}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -131,8 +170,17 @@ fn every_error_in_a_file_is_reported_in_one_run() {
     .unwrap();
     let out = common::accord_in(&dir, &["check", "p.accord"], None);
     assert_eq!(out.code, 1);
-    for code in ["type_mismatch", "unknown_relation", "arity_mismatch", "unsafe_variable"] {
-        assert!(out.stderr.contains(&format!("accord::{code}")), "{code} missing:\n{}", out.stderr);
+    for code in [
+        "type_mismatch",
+        "unknown_relation",
+        "arity_mismatch",
+        "unsafe_variable",
+    ] {
+        assert!(
+            out.stderr.contains(&format!("accord::{code}")),
+            "{code} missing:\n{}",
+            out.stderr
+        );
     }
 }
 
@@ -140,8 +188,11 @@ fn every_error_in_a_file_is_reported_in_one_run() {
 fn tempdir() -> std::path::PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir()
-        .join(format!("accord-cli-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst)));
+    let dir = std::env::temp_dir().join(format!(
+        "accord-cli-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

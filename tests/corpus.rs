@@ -12,24 +12,39 @@ use common::{accord, relative, root};
 fn every_bad_policy_fails_with_its_diagnostic() {
     insta::glob!("corpus/err/**/*.accord", |path| {
         let rel = relative(path);
-        let code = path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
+        let code = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned());
         let code = code.unwrap_or_default();
         let source = std::fs::read_to_string(path).unwrap_or_default();
         let out = accord(&["check", "--as-of", "2025-01-01", &rel]);
         assert_eq!(out.code, 1, "{rel} should fail to check:\n{}", out.stderr);
-        assert!(out.stdout.is_empty(), "{rel}: nothing on stdout, got {}", out.stdout);
+        assert!(
+            out.stdout.is_empty(),
+            "{rel}: nothing on stdout, got {}",
+            out.stdout
+        );
         assert!(
             out.stderr.contains(&format!("accord::{code}")),
             "{rel} should report accord::{code}, got:\n{}",
             out.stderr
         );
-        assert!(out.stderr.contains(&format!("[{rel}:")), "{rel}: the report names the file and line");
+        assert!(
+            out.stderr.contains(&format!("[{rel}:")),
+            "{rel}: the report names the file and line"
+        );
         insta::assert_snapshot!(format!("{source}\n---- accord check {rel}\n{}", out.stderr));
     });
 }
 
 fn rows(value: &serde_json::Value) -> BTreeSet<String> {
-    value.as_array().into_iter().flatten().map(|row| row.to_string()).collect()
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|row| row.to_string())
+        .collect()
 }
 
 #[test]
@@ -46,17 +61,26 @@ fn contract_examples_give_the_solver_answers() {
     for policy in cases {
         let rel = relative(&policy);
         let expected_path = policy.with_extension("expected.json");
-        let expected: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&expected_path).expect("expected answer")).expect("json");
+        let expected: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(&expected_path).expect("expected answer"),
+        )
+        .expect("json");
         let out = accord(&["eval", &rel, "--format", "json", "--as-of", "2025-01-01"]);
         assert_eq!(out.code, 0, "{rel}: {}", out.stderr);
         let got: serde_json::Value = serde_json::from_str(&out.stdout).expect("eval prints JSON");
-        let (want, got) = (expected.as_object().expect("object"), got.as_object().expect("object"));
+        let (want, got) = (
+            expected.as_object().expect("object"),
+            got.as_object().expect("object"),
+        );
         let want_keys: BTreeSet<_> = want.keys().collect();
         let got_keys: BTreeSet<_> = got.keys().collect();
         assert_eq!(want_keys, got_keys, "{rel}: the derived relations");
         for (name, rows_wanted) in want {
-            assert_eq!(rows(rows_wanted), rows(&got[name]), "{rel}: relation `{name}`");
+            assert_eq!(
+                rows(rows_wanted),
+                rows(&got[name]),
+                "{rel}: relation `{name}`"
+            );
         }
     }
 }

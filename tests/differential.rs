@@ -15,8 +15,8 @@ use accord::eval::{evaluate, EvalOptions, Model};
 use accord::facts::{FactOrigin, FactSet};
 use accord::ir::{AggregateOp, CompareOp, Expr, Literal, Program, RelationId, Term};
 use accord::value::{ArithOp, Number, Value, ValueStore, ValueType};
-use support::*;
 use proptest::prelude::*;
+use support::*;
 
 /// splitmix64: deterministic, seedable, good enough to shape programs.
 struct Rng(u64);

@@ -13,7 +13,9 @@ fn every_example_in_the_language_reference_checks() {
     let mut count = 0;
     let mut lines = text.lines().enumerate();
     while let Some((start, line)) = lines.next() {
-        let Some(info) = line.strip_prefix("```accord") else { continue };
+        let Some(info) = line.strip_prefix("```accord") else {
+            continue;
+        };
         let expected_error = info.strip_prefix(",error=").map(str::to_string);
         let mut block = String::new();
         for (_, l) in lines.by_ref() {
@@ -28,9 +30,20 @@ fn every_example_in_the_language_reference_checks() {
         std::fs::write(dir.join(&file), &block).expect("write example");
         let out = accord_in(&dir, &["check", "--as-of", "2025-01-01", &file], None);
         match expected_error {
-            None => assert_eq!(out.code, 0, "docs/language.md:{}: the example should check:\n{block}\n{}", start + 1, out.stderr),
+            None => assert_eq!(
+                out.code,
+                0,
+                "docs/language.md:{}: the example should check:\n{block}\n{}",
+                start + 1,
+                out.stderr
+            ),
             Some(code) => {
-                assert_eq!(out.code, 1, "docs/language.md:{}: the example should fail:\n{block}", start + 1);
+                assert_eq!(
+                    out.code,
+                    1,
+                    "docs/language.md:{}: the example should fail:\n{block}",
+                    start + 1
+                );
                 assert!(
                     out.stderr.contains(&format!("accord::{code}")),
                     "docs/language.md:{}: expected {code}:\n{}",

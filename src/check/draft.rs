@@ -37,7 +37,12 @@ pub struct DraftAtom {
 pub enum DraftLiteral {
     Atom(DraftAtom),
     Negated(DraftAtom),
-    Compare { op: CompareOp, lhs: DraftExpr, rhs: DraftExpr, span: Span },
+    Compare {
+        op: CompareOp,
+        lhs: DraftExpr,
+        rhs: DraftExpr,
+        span: Span,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -45,8 +50,19 @@ pub enum DraftExpr {
     Var(String, Span),
     Wildcard(Span),
     Const(Literal),
-    Binary { op: ArithOp, lhs: Box<DraftExpr>, rhs: Box<DraftExpr>, span: Span },
-    Shift { date: Box<DraftExpr>, negate: bool, amount: Box<DraftExpr>, unit: DurationUnit, span: Span },
+    Binary {
+        op: ArithOp,
+        lhs: Box<DraftExpr>,
+        rhs: Box<DraftExpr>,
+        span: Span,
+    },
+    Shift {
+        date: Box<DraftExpr>,
+        negate: bool,
+        amount: Box<DraftExpr>,
+        unit: DurationUnit,
+        span: Span,
+    },
 }
 
 impl DraftExpr {
@@ -75,22 +91,15 @@ impl DraftExpr {
     }
 }
 
-impl DraftLiteral {
-    pub fn span(&self) -> Span {
-        match self {
-            DraftLiteral::Atom(a) | DraftLiteral::Negated(a) => a.span,
-            DraftLiteral::Compare { span, .. } => *span,
-        }
-    }
-}
-
 impl Draft {
     /// Every variable of the rule (head and body), with the span of its first occurrence, in order.
     pub fn variables(&self) -> Vec<(&str, Span)> {
         let mut all = vec![];
         for lit in &self.body {
             match lit {
-                DraftLiteral::Atom(a) | DraftLiteral::Negated(a) => a.args.iter().for_each(|e| e.vars(&mut all)),
+                DraftLiteral::Atom(a) | DraftLiteral::Negated(a) => {
+                    a.args.iter().for_each(|e| e.vars(&mut all))
+                }
                 DraftLiteral::Compare { lhs, rhs, .. } => {
                     lhs.vars(&mut all);
                     rhs.vars(&mut all);

@@ -67,16 +67,24 @@ impl Expander {
                 None => return index,
             },
         };
-        let Some(conjunctions) = self.dnf(&rule.body) else { return index };
+        let Some(conjunctions) = self.dnf(&rule.body) else {
+            return index;
+        };
         for (disjunct, conjunction) in conjunctions.iter().enumerate() {
-            let Some(body) = self.conjunction(conjunction, subject) else { continue };
+            let Some(body) = self.conjunction(conjunction, subject) else {
+                continue;
+            };
             let draft = Draft {
                 head: head.clone(),
                 body,
                 name: rule.name.clone(),
                 source: source.clone(),
                 span: rule.span,
-                disjunct: if conjunctions.len() > 1 { disjunct as u32 + 1 } else { 0 },
+                disjunct: if conjunctions.len() > 1 {
+                    disjunct as u32 + 1
+                } else {
+                    0
+                },
                 purpose: RulePurpose::Written,
                 source_rule: index,
             };
@@ -126,9 +134,15 @@ impl Expander {
                     let alternatives = self.dnf(p)?;
                     if out.len() * alternatives.len() > MAX_DISJUNCTS {
                         self.diagnostics.push(
-                            Diagnostic::error("too_many_disjuncts", "this rule expands to too many alternatives")
-                                .label(*span, format!("more than {MAX_DISJUNCTS} combinations of `∨`"))
-                                .help("split the rule, or name parts of it with rules of their own"),
+                            Diagnostic::error(
+                                "too_many_disjuncts",
+                                "this rule expands to too many alternatives",
+                            )
+                            .label(
+                                *span,
+                                format!("more than {MAX_DISJUNCTS} combinations of `∨`"),
+                            )
+                            .help("split the rule, or name parts of it with rules of their own"),
                         );
                         return None;
                     }
@@ -199,7 +213,10 @@ impl Expander {
             self.diagnostics.push(
                 Diagnostic::error(
                     "subject_form_outside_block",
-                    format!("`{}` without arguments is the subject form, which needs a subject block", atom.relation.text),
+                    format!(
+                        "`{}` without arguments is the subject form, which needs a subject block",
+                        atom.relation.text
+                    ),
                 )
                 .label(atom.span, "no subject to apply this to")
                 .help(format!(
@@ -226,7 +243,10 @@ impl Expander {
             Expr::Var(n) => DraftExpr::Var(n.text.clone(), n.span),
             Expr::Wildcard(s) => DraftExpr::Wildcard(*s),
             Expr::Literal(l) => DraftExpr::Const(l.clone()),
-            Expr::Today(span) => DraftExpr::Const(Literal::Date { text: format_day(self.today), span: *span }),
+            Expr::Today(span) => DraftExpr::Const(Literal::Date {
+                text: format_day(self.today),
+                span: *span,
+            }),
             Expr::Paren(inner, _) => self.expr(inner),
             Expr::Binary { op, lhs, rhs, span } => DraftExpr::Binary {
                 op: *op,
@@ -234,7 +254,13 @@ impl Expander {
                 rhs: Box::new(self.expr(rhs)),
                 span: *span,
             },
-            Expr::Shift { date, negate, amount, unit, span } => DraftExpr::Shift {
+            Expr::Shift {
+                date,
+                negate,
+                amount,
+                unit,
+                span,
+            } => DraftExpr::Shift {
                 date: Box::new(self.expr(date)),
                 negate: *negate,
                 amount: Box::new(self.expr(amount)),
@@ -267,13 +293,26 @@ impl Expander {
     /// Replaces each aggregate placeholder of `draft` by a join with the aggregate's output relation,
     /// and expands the aggregate's premises into drafts for its input relation.
     fn extract_aggregates(&mut self, mut draft: Draft, subject: Option<&Name>) {
-        let variables: Vec<(String, Span)> =
-            draft.variables().into_iter().map(|(n, s)| (n.to_string(), s)).collect();
-        let outside: HashSet<&str> =
-            variables.iter().map(|(n, _)| n.as_str()).filter(|n| !n.starts_with(AGGREGATE_VAR)).collect();
-        for (placeholder, _) in variables.iter().filter(|(n, _)| n.starts_with(AGGREGATE_VAR)) {
-            let Ok(id) = placeholder[AGGREGATE_VAR.len()..].parse::<usize>() else { continue };
-            let Some(agg) = self.pending.get(id).cloned() else { continue };
+        let variables: Vec<(String, Span)> = draft
+            .variables()
+            .into_iter()
+            .map(|(n, s)| (n.to_string(), s))
+            .collect();
+        let outside: HashSet<&str> = variables
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .filter(|n| !n.starts_with(AGGREGATE_VAR))
+            .collect();
+        for (placeholder, _) in variables
+            .iter()
+            .filter(|(n, _)| n.starts_with(AGGREGATE_VAR))
+        {
+            let Ok(id) = placeholder[AGGREGATE_VAR.len()..].parse::<usize>() else {
+                continue;
+            };
+            let Some(agg) = self.pending.get(id).cloned() else {
+                continue;
+            };
             let k = self.next_fresh;
             self.next_fresh += 1;
             let (input, output) = (format!("__aggregate{k}_input"), format!("__aggregate{k}"));
@@ -283,9 +322,15 @@ impl Expander {
             if let Some(t) = &agg.target {
                 if !body_vars.contains(&t.text) {
                     self.diagnostics.push(
-                        Diagnostic::error("aggregate_target", format!("`{}` does not occur in the aggregate's premises", t.text))
-                            .label(t.span, "aggregated here")
-                            .help(format!("the premises inside `{{ … }}` must bind `{}`", t.text)),
+                        Diagnostic::error(
+                            "aggregate_target",
+                            format!("`{}` does not occur in the aggregate's premises", t.text),
+                        )
+                        .label(t.span, "aggregated here")
+                        .help(format!(
+                            "the premises inside `{{ … }}` must bind `{}`",
+                            t.text
+                        )),
                     );
                     continue;
                 }
@@ -302,16 +347,28 @@ impl Expander {
                 }
             } else if agg.op != AggregateOp::Count {
                 self.diagnostics.push(
-                    Diagnostic::error("aggregate_target", format!("`{}` needs a variable to aggregate", agg.op.name()))
-                        .label(agg.span, "no variable after the operator")
-                        .help(format!("write `{} v {{ … }}` with `v` bound inside the braces", agg.op.name())),
+                    Diagnostic::error(
+                        "aggregate_target",
+                        format!("`{}` needs a variable to aggregate", agg.op.name()),
+                    )
+                    .label(agg.span, "no variable after the operator")
+                    .help(format!(
+                        "write `{} v {{ … }}` with `v` bound inside the braces",
+                        agg.op.name()
+                    )),
                 );
                 continue;
             }
-            let group: Vec<String> =
-                body_vars.iter().filter(|v| outside.contains(v.as_str()) && Some(*v) != target.as_ref()).cloned().collect();
-            let others: Vec<String> =
-                body_vars.iter().filter(|v| !group.contains(v) && Some(*v) != target.as_ref()).cloned().collect();
+            let group: Vec<String> = body_vars
+                .iter()
+                .filter(|v| outside.contains(v.as_str()) && Some(*v) != target.as_ref())
+                .cloned()
+                .collect();
+            let others: Vec<String> = body_vars
+                .iter()
+                .filter(|v| !group.contains(v) && Some(*v) != target.as_ref())
+                .cloned()
+                .collect();
             let mut columns = group.clone();
             let target_column = match (agg.op, &target) {
                 (AggregateOp::Count, Some(t)) => {
@@ -345,14 +402,20 @@ impl Expander {
                 let source_rule = self.next_source_rule;
                 self.next_source_rule += 1;
                 for (i, conjunction) in conjunctions.iter().enumerate() {
-                    let Some(body) = self.conjunction(conjunction, subject) else { continue };
+                    let Some(body) = self.conjunction(conjunction, subject) else {
+                        continue;
+                    };
                     let input_draft = Draft {
                         head: head.clone(),
                         body,
                         name: None,
                         source: None,
                         span: agg.span,
-                        disjunct: if conjunctions.len() > 1 { i as u32 + 1 } else { 0 },
+                        disjunct: if conjunctions.len() > 1 {
+                            i as u32 + 1
+                        } else {
+                            0
+                        },
                         purpose: RulePurpose::AggregateInput,
                         source_rule,
                     };
@@ -390,38 +453,40 @@ fn formula_vars(formula: &Formula, subject: Option<&Name>, out: &mut Vec<String>
         }
     };
     match formula {
-        Formula::And(parts, _) | Formula::Or(parts, _) => parts.iter().for_each(|p| formula_vars(p, subject, out)),
+        Formula::And(parts, _) | Formula::Or(parts, _) => {
+            parts.iter().for_each(|p| formula_vars(p, subject, out))
+        }
         Formula::Not(inner, _) | Formula::Group(inner, _) => formula_vars(inner, subject, out),
-        Formula::Atom(a) => a.args.iter().for_each(|e| expr_vars(e, subject, out)),
+        Formula::Atom(a) => a.args.iter().for_each(|e| expr_vars(e, out)),
         Formula::Subject(_) => {
             if let Some(s) = subject {
                 push(&s.text, out);
             }
         }
         Formula::Compare(c) => {
-            expr_vars(&c.lhs, subject, out);
-            expr_vars(&c.rhs, subject, out);
+            expr_vars(&c.lhs, out);
+            expr_vars(&c.rhs, out);
         }
     }
 }
 
-fn expr_vars(expr: &Expr, subject: Option<&Name>, out: &mut Vec<String>) {
+fn expr_vars(expr: &Expr, out: &mut Vec<String>) {
     match expr {
         Expr::Var(n) => {
-            if !out.iter().any(|o| *o == n.text) {
+            if !out.contains(&n.text) {
                 out.push(n.text.clone());
             }
         }
         Expr::Wildcard(_) | Expr::Literal(_) | Expr::Today(_) => {}
         Expr::Binary { lhs, rhs, .. } => {
-            expr_vars(lhs, subject, out);
-            expr_vars(rhs, subject, out);
+            expr_vars(lhs, out);
+            expr_vars(rhs, out);
         }
         Expr::Shift { date, amount, .. } => {
-            expr_vars(date, subject, out);
-            expr_vars(amount, subject, out);
+            expr_vars(date, out);
+            expr_vars(amount, out);
         }
-        Expr::Paren(inner, _) => expr_vars(inner, subject, out),
+        Expr::Paren(inner, _) => expr_vars(inner, out),
         // A nested aggregate's own variables are local to it; the ones it shares with this formula
         // occur in this formula too.
         Expr::Aggregate(_) => {}

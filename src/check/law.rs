@@ -22,9 +22,23 @@ pub fn defeat_relation(name: &str) -> String {
 }
 
 /// Adds the comparisons of a rule's effective period to its drafts (those with `source_rule == index`).
-pub fn apply_effective(rule: &RuleDecl, index: usize, today: i32, drafts: &mut [Draft], diags: &mut Vec<Diagnostic>) {
+pub fn apply_effective(
+    rule: &RuleDecl,
+    index: usize,
+    today: i32,
+    drafts: &mut [Draft],
+    diags: &mut Vec<Diagnostic>,
+) {
     for annotation in &rule.annotations {
-        let Annotation::Effective { from, until, on, span } = annotation else { continue };
+        let Annotation::Effective {
+            from,
+            until,
+            on,
+            span,
+        } = annotation
+        else {
+            continue;
+        };
         if from.is_none() && until.is_none() {
             diags.push(
                 Diagnostic::error("empty_effective_period", "an effective period needs `from` or `until`")
@@ -49,7 +63,10 @@ pub fn apply_effective(rule: &RuleDecl, index: usize, today: i32, drafts: &mut [
                     }
                     DraftExpr::Var(var.text.clone(), var.span)
                 }
-                None => DraftExpr::Const(Literal::Date { text: format_day(today), span: *span }),
+                None => DraftExpr::Const(Literal::Date {
+                    text: format_day(today),
+                    span: *span,
+                }),
             };
             if let Some(from) = from {
                 draft.body.push(DraftLiteral::Compare {
@@ -81,14 +98,16 @@ pub struct NamedRule<'a> {
 
 /// Compiles `exception to` annotations into negations over `__defeated_*` relations.
 pub fn apply_exceptions(rules: &[NamedRule], drafts: &mut Vec<Draft>, diags: &mut Vec<Diagnostic>) {
-    let by_name: HashMap<&str, &NamedRule> = rules.iter().map(|r| (r.name.text.as_str(), r)).collect();
+    let by_name: HashMap<&str, &NamedRule> =
+        rules.iter().map(|r| (r.name.text.as_str(), r)).collect();
     let names: Vec<&str> = rules.iter().map(|r| r.name.text.as_str()).collect();
     let mut ok = true;
     for rule in rules {
         for base in &rule.exceptions_to {
             let Some(base_rule) = by_name.get(base.text.as_str()) else {
-                let mut d = Diagnostic::error("unknown_rule", format!("no rule is named `{}`", base.text))
-                    .label(base.span, "an exception to this");
+                let mut d =
+                    Diagnostic::error("unknown_rule", format!("no rule is named `{}`", base.text))
+                        .label(base.span, "an exception to this");
                 d = match crate::diagnostic::did_you_mean(&base.text, names.iter().copied()) {
                     Some(close) => d.help(format!("did you mean `{close}`?")),
                     None => d.help("an exception names the rule it carves out of: `rule name …:`"),
@@ -99,17 +118,26 @@ pub fn apply_exceptions(rules: &[NamedRule], drafts: &mut Vec<Draft>, diags: &mu
             };
             if base_rule.index == rule.index {
                 diags.push(
-                    Diagnostic::error("exception_cycle", format!("rule `{}` is an exception to itself", base.text))
-                        .label(base.span, "names its own rule")
-                        .help("an exception names another rule"),
+                    Diagnostic::error(
+                        "exception_cycle",
+                        format!("rule `{}` is an exception to itself", base.text),
+                    )
+                    .label(base.span, "names its own rule")
+                    .help("an exception names another rule"),
                 );
                 ok = false;
                 continue;
             }
-            let exception_heads: Vec<&DraftAtom> =
-                drafts.iter().filter(|d| d.source_rule == rule.index).map(|d| &d.head).collect();
-            let base_heads: Vec<&DraftAtom> =
-                drafts.iter().filter(|d| d.source_rule == base_rule.index).map(|d| &d.head).collect();
+            let exception_heads: Vec<&DraftAtom> = drafts
+                .iter()
+                .filter(|d| d.source_rule == rule.index)
+                .map(|d| &d.head)
+                .collect();
+            let base_heads: Vec<&DraftAtom> = drafts
+                .iter()
+                .filter(|d| d.source_rule == base_rule.index)
+                .map(|d| &d.head)
+                .collect();
             if let (Some(e), Some(b)) = (exception_heads.first(), base_heads.first()) {
                 if let Some(reason) = cannot_match(e, b) {
                     diags.push(
@@ -128,7 +156,11 @@ pub fn apply_exceptions(rules: &[NamedRule], drafts: &mut Vec<Draft>, diags: &mu
     }
     if let Some(cycle) = exception_cycle(rules, &by_name) {
         let first = by_name[cycle[0]];
-        let path = cycle.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" → ");
+        let path = cycle
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(" → ");
         diags.push(
             Diagnostic::error("exception_cycle", format!("exceptions form a cycle: {path}"))
                 .label(first.name.span, "part of the cycle")
@@ -153,10 +185,18 @@ pub fn apply_exceptions(rules: &[NamedRule], drafts: &mut Vec<Draft>, diags: &mu
     }
     let bases: Vec<(&str, usize)> = rules
         .iter()
-        .filter(|r| rules.iter().any(|e| e.exceptions_to.iter().any(|b| b.text == r.name.text)))
+        .filter(|r| {
+            rules
+                .iter()
+                .any(|e| e.exceptions_to.iter().any(|b| b.text == r.name.text))
+        })
         .map(|r| (r.name.text.as_str(), r.index))
         .collect();
-    drafts.retain(|d| !rules.iter().any(|r| !r.exceptions_to.is_empty() && r.index == d.source_rule));
+    drafts.retain(|d| {
+        !rules
+            .iter()
+            .any(|r| !r.exceptions_to.is_empty() && r.index == d.source_rule)
+    });
     drafts.extend(added);
     for (name, index) in bases {
         for draft in drafts.iter_mut().filter(|d| d.source_rule == index) {
@@ -164,7 +204,9 @@ pub fn apply_exceptions(rules: &[NamedRule], drafts: &mut Vec<Draft>, diags: &mu
             let mut args = vec![];
             for arg in draft.head.args.clone() {
                 match arg {
-                    DraftExpr::Var(..) | DraftExpr::Const(_) | DraftExpr::Wildcard(_) => args.push(arg),
+                    DraftExpr::Var(..) | DraftExpr::Const(_) | DraftExpr::Wildcard(_) => {
+                        args.push(arg)
+                    }
                     other => {
                         let var = format!("{}head{fresh}", super::expand::AGGREGATE_VAR);
                         fresh += 1;
@@ -197,7 +239,11 @@ fn cannot_match(a: &DraftAtom, b: &DraftAtom) -> Option<String> {
         return Some(format!("concludes `{}`, not `{}`", a.relation, b.relation));
     }
     if a.args.len() != b.args.len() {
-        return Some(format!("has {} arguments, not {}", a.args.len(), b.args.len()));
+        return Some(format!(
+            "has {} arguments, not {}",
+            a.args.len(),
+            b.args.len()
+        ));
     }
     for (x, y) in a.args.iter().zip(&b.args) {
         if let (DraftExpr::Const(p), DraftExpr::Const(q)) = (x, y) {
@@ -220,7 +266,10 @@ fn same_literal(a: &Literal, b: &Literal) -> bool {
 }
 
 /// A cycle in the graph "rule → the rules it is an exception to", as a list of names.
-fn exception_cycle<'a>(rules: &'a [NamedRule], by_name: &HashMap<&str, &'a NamedRule>) -> Option<Vec<&'a str>> {
+fn exception_cycle<'a>(
+    rules: &'a [NamedRule],
+    by_name: &HashMap<&str, &'a NamedRule>,
+) -> Option<Vec<&'a str>> {
     for start in rules {
         let mut path = vec![start.name.text.as_str()];
         let mut stack: Vec<(usize, &NamedRule)> = vec![(0, start)];

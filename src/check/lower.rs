@@ -48,7 +48,10 @@ impl Lowering<'_> {
         let mut ids: HashMap<String, VarId> = HashMap::new();
         for (name, _) in draft.variables() {
             ids.insert(name.to_string(), VarId(vars.len() as u32));
-            vars.push(Variable { name: shown(name).to_string(), ty: types.get(name).copied().unwrap_or(ValueType::Text) });
+            vars.push(Variable {
+                name: shown(name).to_string(),
+                ty: types.get(name).copied().unwrap_or(ValueType::Text),
+            });
         }
         // Which variables positive atoms bind.
         let mut bound: HashSet<&str> = HashSet::new();
@@ -66,7 +69,15 @@ impl Lowering<'_> {
         loop {
             let mut progress = false;
             for (i, lit) in draft.body.iter().enumerate() {
-                let DraftLiteral::Compare { op: CompareOp::Eq, lhs, rhs, .. } = lit else { continue };
+                let DraftLiteral::Compare {
+                    op: CompareOp::Eq,
+                    lhs,
+                    rhs,
+                    ..
+                } = lit
+                else {
+                    continue;
+                };
                 if binds.contains_key(&i) {
                     continue;
                 }
@@ -120,7 +131,11 @@ impl Lowering<'_> {
                             }
                         }
                     }
-                    body.push(IrLiteral::Atom { relation, args, span: a.span });
+                    body.push(IrLiteral::Atom {
+                        relation,
+                        args,
+                        span: a.span,
+                    });
                 }
                 DraftLiteral::Negated(a) => {
                     let relation = self.relation(a)?;
@@ -129,7 +144,11 @@ impl Lowering<'_> {
                         match arg {
                             DraftExpr::Var(n, s) => {
                                 if !bound.contains(n.as_str()) {
-                                    self.diagnostics.push(unsafe_var(n, *s, "in a negated premise"));
+                                    self.diagnostics.push(unsafe_var(
+                                        n,
+                                        *s,
+                                        "in a negated premise",
+                                    ));
                                 }
                                 args.push(Term::Var(ids[n.as_str()]))
                             }
@@ -144,13 +163,21 @@ impl Lowering<'_> {
                             }
                         }
                     }
-                    body.push(IrLiteral::Negated { relation, args, span: a.span });
+                    body.push(IrLiteral::Negated {
+                        relation,
+                        args,
+                        span: a.span,
+                    });
                 }
                 DraftLiteral::Compare { op, lhs, rhs, span } => {
                     if let Some((var, var_on_left)) = binds.get(&i) {
                         let other = if *var_on_left { rhs } else { lhs };
                         let expr = self.expr(other, &ids, types)?;
-                        body.push(IrLiteral::Bind { var: ids[var.as_str()], expr, span: *span });
+                        body.push(IrLiteral::Bind {
+                            var: ids[var.as_str()],
+                            expr,
+                            span: *span,
+                        });
                         continue;
                     }
                     let mut vs = vec![];
@@ -164,15 +191,26 @@ impl Lowering<'_> {
                     for side in [lhs, rhs] {
                         if let DraftExpr::Wildcard(s) = side {
                             self.diagnostics.push(
-                                Diagnostic::error("wildcard_in_comparison", "`_` cannot be compared")
-                                    .label(*s, "a wildcard matches anything")
-                                    .help("use a named variable bound by a premise"),
+                                Diagnostic::error(
+                                    "wildcard_in_comparison",
+                                    "`_` cannot be compared",
+                                )
+                                .label(*s, "a wildcard matches anything")
+                                .help("use a named variable bound by a premise"),
                             );
                         }
                     }
-                    let ty = expr_type(lhs, types).or_else(|| expr_type(rhs, types)).unwrap_or(ValueType::Text);
+                    let ty = expr_type(lhs, types)
+                        .or_else(|| expr_type(rhs, types))
+                        .unwrap_or(ValueType::Text);
                     let (l, r) = (self.expr(lhs, &ids, types)?, self.expr(rhs, &ids, types)?);
-                    body.push(IrLiteral::Compare { op: *op, ty, lhs: l, rhs: r, span: *span });
+                    body.push(IrLiteral::Compare {
+                        op: *op,
+                        ty,
+                        lhs: l,
+                        rhs: r,
+                        span: *span,
+                    });
                 }
             }
         }
@@ -228,16 +266,36 @@ impl Lowering<'_> {
         }
     }
 
-    fn expr(&mut self, e: &DraftExpr, ids: &HashMap<String, VarId>, types: &VarTypes) -> Option<Expr> {
+    fn expr(
+        &mut self,
+        e: &DraftExpr,
+        ids: &HashMap<String, VarId>,
+        types: &VarTypes,
+    ) -> Option<Expr> {
         Some(match e {
             DraftExpr::Var(n, _) => Expr::Var(*ids.get(n.as_str())?),
             DraftExpr::Wildcard(_) => return None,
             DraftExpr::Const(l) => Expr::Const(self.constant(l)?),
             DraftExpr::Binary { op, lhs, rhs, .. } => {
-                let ty = if expr_type(lhs, types) == Some(ValueType::Date) { ValueType::Date } else { ValueType::Number };
-                Expr::Arith { op: *op, ty, lhs: Box::new(self.expr(lhs, ids, types)?), rhs: Box::new(self.expr(rhs, ids, types)?) }
+                let ty = if expr_type(lhs, types) == Some(ValueType::Date) {
+                    ValueType::Date
+                } else {
+                    ValueType::Number
+                };
+                Expr::Arith {
+                    op: *op,
+                    ty,
+                    lhs: Box::new(self.expr(lhs, ids, types)?),
+                    rhs: Box::new(self.expr(rhs, ids, types)?),
+                }
             }
-            DraftExpr::Shift { date, negate, amount, unit, .. } => Expr::Shift {
+            DraftExpr::Shift {
+                date,
+                negate,
+                amount,
+                unit,
+                ..
+            } => Expr::Shift {
                 date: Box::new(self.expr(date, ids, types)?),
                 amount: Box::new(self.expr(amount, ids, types)?),
                 unit: *unit,
@@ -246,4 +304,3 @@ impl Lowering<'_> {
         })
     }
 }
-

@@ -75,7 +75,11 @@ pub(crate) type RelationTable = IndexMap<String, RelationInfo>;
 const TYPES: [&str; 4] = ["text", "number", "date", "bool"];
 
 /// Checks a parsed policy and lowers it. `Err` holds every error (and warning) found.
-pub fn check(policy: &Policy, values: &mut ValueStore, options: &CheckOptions) -> Result<Checked, Vec<Diagnostic>> {
+pub fn check(
+    policy: &Policy,
+    values: &mut ValueStore,
+    options: &CheckOptions,
+) -> Result<Checked, Vec<Diagnostic>> {
     let mut diags = vec![];
     let mut table = RelationTable::new();
     let mut expander = expand::Expander::new(options.today);
@@ -128,7 +132,12 @@ pub fn check(policy: &Policy, values: &mut ValueStore, options: &CheckOptions) -
             .collect();
         if let Some(name) = &rule.name {
             unique_name(&mut names, name, &mut diags);
-            named.push(law::NamedRule { name, index: *index, exceptions_to, head_span: rule.head.span() });
+            named.push(law::NamedRule {
+                name,
+                index: *index,
+                exceptions_to,
+                head_span: rule.head.span(),
+            });
         }
     }
     law::apply_exceptions(&named, &mut drafts, &mut diags);
@@ -136,10 +145,27 @@ pub fn check(policy: &Policy, values: &mut ValueStore, options: &CheckOptions) -
 
     // Relations concluded by facts and rules; arities.
     for f in &facts {
-        conclude(&mut table, &f.atom.relation.text, f.atom.args.len(), f.atom.span, false);
+        conclude(
+            &mut table,
+            &f.atom.relation.text,
+            f.atom.args.len(),
+            f.atom.span,
+            false,
+        );
     }
     for d in &drafts {
-        conclude(&mut table, &d.head.relation, d.head.args.len(), d.head.span, d.head.relation.starts_with("__"));
+        let auxiliary = d.head.relation.starts_with("__");
+        let fresh = !table.contains_key(&d.head.relation);
+        conclude(
+            &mut table,
+            &d.head.relation,
+            d.head.args.len(),
+            d.head.span,
+            auxiliary,
+        );
+        if fresh && !auxiliary {
+            name_columns_after(&mut table, &d.head);
+        }
     }
     for agg in &aggregates {
         let group_len = agg.group_len + 1;
@@ -182,17 +208,25 @@ pub fn check(policy: &Policy, values: &mut ValueStore, options: &CheckOptions) -
             }
         }
     }
-    let good: Vec<Draft> =
-        drafts.iter().zip(&bad_drafts).filter(|(_, bad)| !**bad).map(|(d, _)| d.clone()).collect();
+    let good: Vec<Draft> = drafts
+        .iter()
+        .zip(&bad_drafts)
+        .filter(|(_, bad)| !**bad)
+        .map(|(d, _)| d.clone())
+        .collect();
     let mut var_types = types::infer(&mut table, &good, &aggregates);
     let before = diags.len();
     types::check(&table, &good, &mut var_types, &mut diags);
     let typed_ok = diags.len() == before;
 
     // The IR.
-    let mut program = Program { today: options.today, ..Program::default() };
+    let mut program = Program {
+        today: options.today,
+        ..Program::default()
+    };
     let mut relation_ids = HashMap::new();
-    let mut order: Vec<(usize, &String)> = table.iter().enumerate().map(|(i, (n, _))| (i, n)).collect();
+    let mut order: Vec<(usize, &String)> =
+        table.iter().enumerate().map(|(i, (n, _))| (i, n)).collect();
     order.sort_by_key(|(i, n)| (!table[*n].declared, *i));
     for (position, (_, name)) in order.iter().enumerate() {
         let info = &table[*name];
@@ -202,9 +236,17 @@ pub fn check(policy: &Policy, values: &mut ValueStore, options: &CheckOptions) -
             columns: info
                 .columns
                 .iter()
-                .map(|c| Column { name: c.name.clone(), ty: types::settled(c.ty), optional: c.optional })
+                .map(|c| Column {
+                    name: c.name.clone(),
+                    ty: types::settled(c.ty),
+                    optional: c.optional,
+                })
                 .collect(),
-            kind: if info.auxiliary { RelationKind::Auxiliary } else { RelationKind::User },
+            kind: if info.auxiliary {
+                RelationKind::Auxiliary
+            } else {
+                RelationKind::User
+            },
             span: Some(info.span),
             declared: info.declared,
             open: info.open,
@@ -215,12 +257,17 @@ pub fn check(policy: &Policy, values: &mut ValueStore, options: &CheckOptions) -
         if bad_facts[i] {
             continue;
         }
-        if let Some(fact) = lower_fact(f, &table, &relation_ids, values, options.today, &mut diags) {
+        if let Some(fact) = lower_fact(f, &table, &relation_ids, values, options.today, &mut diags)
+        {
             program.facts.push(fact);
         }
     }
     if typed_ok {
-        let mut lowering = lower::Lowering { relation_ids: &relation_ids, values, diagnostics: vec![] };
+        let mut lowering = lower::Lowering {
+            relation_ids: &relation_ids,
+            values,
+            diagnostics: vec![],
+        };
         for (draft, types) in good.iter().zip(&var_types) {
             if let Some(rule) = lowering.rule(draft, types) {
                 program.rules.push(rule);
@@ -229,7 +276,9 @@ pub fn check(policy: &Policy, values: &mut ValueStore, options: &CheckOptions) -
         diags.append(&mut lowering.diagnostics);
     }
     for agg in &aggregates {
-        let (Some(input), Some(output)) = (relation_ids.get(&agg.input), relation_ids.get(&agg.output)) else {
+        let (Some(input), Some(output)) =
+            (relation_ids.get(&agg.input), relation_ids.get(&agg.output))
+        else {
             continue;
         };
         if agg.op == ir::AggregateOp::Sum {
@@ -266,16 +315,27 @@ pub fn check(policy: &Policy, values: &mut ValueStore, options: &CheckOptions) -
     if options.strict {
         warnings = strict_warnings(&table, &program, options);
     }
-    Ok(Checked { program, strata, warnings })
+    Ok(Checked {
+        program,
+        strata,
+        warnings,
+    })
 }
 
-fn unique_name<'a>(names: &mut HashMap<&'a str, Span>, name: &'a ast::Name, diags: &mut Vec<Diagnostic>) {
+fn unique_name<'a>(
+    names: &mut HashMap<&'a str, Span>,
+    name: &'a ast::Name,
+    diags: &mut Vec<Diagnostic>,
+) {
     if let Some(first) = names.get(name.text.as_str()) {
         diags.push(
-            Diagnostic::error("duplicate_rule_name", format!("the name `{}` is used twice", name.text))
-                .label(name.span, "named again here")
-                .label(*first, "first named here")
-                .help("rule and fact names are unique in a policy; rename one"),
+            Diagnostic::error(
+                "duplicate_rule_name",
+                format!("the name `{}` is used twice", name.text),
+            )
+            .label(name.span, "named again here")
+            .label(*first, "first named here")
+            .help("rule and fact names are unique in a policy; rename one"),
         );
     } else {
         names.insert(&name.text, name.span);
@@ -285,20 +345,29 @@ fn unique_name<'a>(names: &mut HashMap<&'a str, Span>, name: &'a ast::Name, diag
 fn declare(table: &mut RelationTable, decl: &ast::RelationDecl, diags: &mut Vec<Diagnostic>) {
     if let Some(existing) = table.get(&decl.name.text) {
         diags.push(
-            Diagnostic::error("duplicate_relation", format!("`{}` is declared twice", decl.name.text))
-                .label(decl.name.span, "declared again here")
-                .label(existing.span, "first declared here")
-                .help("keep one declaration"),
+            Diagnostic::error(
+                "duplicate_relation",
+                format!("`{}` is declared twice", decl.name.text),
+            )
+            .label(decl.name.span, "declared again here")
+            .label(existing.span, "first declared here")
+            .help("keep one declaration"),
         );
         return;
     }
     let mut columns: Vec<ColumnInfo> = vec![];
     for c in &decl.columns {
-        if columns.iter().any(|o| o.name.as_deref() == Some(c.name.text.as_str())) {
+        if columns
+            .iter()
+            .any(|o| o.name.as_deref() == Some(c.name.text.as_str()))
+        {
             diags.push(
-                Diagnostic::error("duplicate_column", format!("column `{}` is declared twice", c.name.text))
-                    .label(c.name.span, "again here")
-                    .help("column names of a relation are unique"),
+                Diagnostic::error(
+                    "duplicate_column",
+                    format!("column `{}` is declared twice", c.name.text),
+                )
+                .label(c.name.span, "again here")
+                .help("column names of a relation are unique"),
             );
         }
         let ty = ValueType::from_name(&c.ty.text);
@@ -306,12 +375,19 @@ fn declare(table: &mut RelationTable, decl: &ast::RelationDecl, diags: &mut Vec<
             let mut d = Diagnostic::error("unknown_type", format!("`{}` is not a type", c.ty.text))
                 .label(c.ty.span, "unknown type");
             d = match did_you_mean(&c.ty.text, TYPES) {
-                Some(close) => d.help(format!("did you mean `{close}`? the types are text, number, date and bool")),
+                Some(close) => d.help(format!(
+                    "did you mean `{close}`? the types are text, number, date and bool"
+                )),
                 None => d.help("the types are text, number, date and bool"),
             };
             diags.push(d);
         }
-        columns.push(ColumnInfo { name: Some(c.name.text.clone()), ty, span: Some(c.span), optional: c.optional });
+        columns.push(ColumnInfo {
+            name: Some(c.name.text.clone()),
+            ty,
+            span: Some(c.span),
+            optional: c.optional,
+        });
     }
     table.insert(
         decl.name.text.clone(),
@@ -330,25 +406,60 @@ fn declare(table: &mut RelationTable, decl: &ast::RelationDecl, diags: &mut Vec<
 
 /// Registers that a fact or rule concludes `name` with `arity` arguments.
 fn conclude(table: &mut RelationTable, name: &str, arity: usize, span: Span, auxiliary: bool) {
-    let info = table.entry(name.to_string()).or_insert_with(|| RelationInfo {
-        columns: (0..arity).map(|_| ColumnInfo { name: None, ty: None, span: None, optional: false }).collect(),
-        declared: false,
-        span,
-        symmetric: false,
-        open: false,
-        auxiliary,
-        provided: false,
-        used: false,
-    });
+    let info = table
+        .entry(name.to_string())
+        .or_insert_with(|| RelationInfo {
+            columns: (0..arity)
+                .map(|_| ColumnInfo {
+                    name: None,
+                    ty: None,
+                    span: None,
+                    optional: false,
+                })
+                .collect(),
+            declared: false,
+            span,
+            symmetric: false,
+            open: false,
+            auxiliary,
+            provided: false,
+            used: false,
+        });
     info.provided = true;
+}
+
+/// Names the columns of an undeclared relation after the variables of the conclusion that introduced
+/// it (`fewer_exams(s)` gets a column `s`), so that tables have headers.
+fn name_columns_after(table: &mut RelationTable, head: &DraftAtom) {
+    let Some(info) = table.get_mut(&head.relation) else {
+        return;
+    };
+    let mut used = std::collections::HashSet::new();
+    for (col, arg) in info.columns.iter_mut().zip(&head.args) {
+        if let DraftExpr::Var(n, _) = arg {
+            if !n.starts_with(AGGREGATE_VAR) && used.insert(n.clone()) {
+                col.name = Some(n.clone());
+            }
+        }
+    }
 }
 
 /// Checks that an atom names a known relation with the right arity; false (reported) when not.
 fn resolve_use(table: &mut RelationTable, atom: &DraftAtom, diags: &mut Vec<Diagnostic>) -> bool {
     let Some(info) = table.get_mut(&atom.relation) else {
-        let candidates: Vec<&str> = table.keys().map(String::as_str).filter(|n| !n.starts_with("__")).collect();
-        let mut d = Diagnostic::error("unknown_relation", format!("unknown relation `{}`", atom.relation))
-            .label(atom.relation_span, "no declaration, fact or rule gives this relation");
+        let candidates: Vec<&str> = table
+            .keys()
+            .map(String::as_str)
+            .filter(|n| !n.starts_with("__"))
+            .collect();
+        let mut d = Diagnostic::error(
+            "unknown_relation",
+            format!("unknown relation `{}`", atom.relation),
+        )
+        .label(
+            atom.relation_span,
+            "no declaration, fact or rule gives this relation",
+        );
         d = match did_you_mean(&atom.relation, candidates.iter().copied()) {
             Some(close) => d.help(format!("did you mean `{close}`?")),
             None => d.help(format!(
@@ -364,7 +475,11 @@ fn resolve_use(table: &mut RelationTable, atom: &DraftAtom, diags: &mut Vec<Diag
         return true;
     }
     let arity = info.columns.len();
-    let what = if info.declared { "declared" } else { "first concluded" };
+    let what = if info.declared {
+        "declared"
+    } else {
+        "first concluded"
+    };
     let d = if atom.subject_form {
         Diagnostic::error(
             "subject_arity",
@@ -384,11 +499,18 @@ fn resolve_use(table: &mut RelationTable, atom: &DraftAtom, diags: &mut Vec<Diag
     } else {
         Diagnostic::error(
             "arity_mismatch",
-            format!("`{}` has {arity} columns, but {} arguments are given", atom.relation, atom.args.len()),
+            format!(
+                "`{}` has {arity} columns, but {} arguments are given",
+                atom.relation,
+                atom.args.len()
+            ),
         )
         .label(atom.span, format!("{} arguments", atom.args.len()))
         .label(info.span, format!("{what} with {arity} columns here"))
-        .help(format!("give `{}` exactly {arity} arguments (`_` for a column you do not care about)", atom.relation))
+        .help(format!(
+            "give `{}` exactly {arity} arguments (`_` for a column you do not care about)",
+            atom.relation
+        ))
     };
     diags.push(d);
     false
@@ -444,7 +566,10 @@ fn lower_fact(
     for (i, arg) in fact.atom.args.iter().enumerate() {
         let lit = match arg {
             ast::Expr::Literal(l) => l.clone(),
-            ast::Expr::Today(span) => Literal::Date { text: crate::value::format_day(today), span: *span },
+            ast::Expr::Today(span) => Literal::Date {
+                text: crate::value::format_day(today),
+                span: *span,
+            },
             other => {
                 let (message, help) = match other {
                     ast::Expr::Var(n) => (
@@ -457,7 +582,11 @@ fn lower_fact(
                     ast::Expr::Wildcard(_) => ("a fact cannot contain `_`".to_string(), "write a value".to_string()),
                     _ => ("a fact's arguments are values".to_string(), "write the value itself".to_string()),
                 };
-                diags.push(Diagnostic::error("variable_in_fact", message).label(other.span(), "not a value").help(help));
+                diags.push(
+                    Diagnostic::error("variable_in_fact", message)
+                        .label(other.span(), "not a value")
+                        .help(help),
+                );
                 ok = false;
                 continue;
             }
@@ -466,15 +595,28 @@ fn lower_fact(
         let got = types::literal_type(&lit);
         let want = types::settled(col.ty);
         if got != want {
-            let column = col.name.as_deref().map(|n| format!("`{n}`")).unwrap_or_else(|| format!("{}", i + 1));
+            let column = col
+                .name
+                .as_deref()
+                .map(|n| format!("`{n}`"))
+                .unwrap_or_else(|| format!("{}", i + 1));
             let mut d = Diagnostic::error(
                 "type_mismatch",
-                format!("column {column} of `{}` holds a {want}, not a {got}", fact.atom.relation.text),
+                format!(
+                    "column {column} of `{}` holds a {want}, not a {got}",
+                    fact.atom.relation.text
+                ),
             )
             .label(lit.span(), format!("a {got}"));
             d = match col.span {
                 Some(s) => d.label(s, format!("declared as {want} here")),
-                None => d.label(rel.span, format!("a {want} in the first fact of `{}`", fact.atom.relation.text)),
+                None => d.label(
+                    rel.span,
+                    format!(
+                        "a {want} in the first fact of `{}`",
+                        fact.atom.relation.text
+                    ),
+                ),
             };
             diags.push(d.help(if want == ValueType::Date {
                 "write dates without quotes, as `YYYY-MM-DD`"
@@ -497,64 +639,124 @@ fn lower_fact(
         ast::Annotation::Source { text, .. } => Some(text.clone()),
         _ => None,
     });
-    ok.then(|| ir::PolicyFact { relation: ids[&fact.atom.relation.text], values: row, span: fact.span, name, source })
+    ok.then(|| ir::PolicyFact {
+        relation: ids[&fact.atom.relation.text],
+        values: row,
+        span: fact.span,
+        name,
+        source,
+    })
+}
+
+/// How a relation is named to the author: auxiliary relations are described, not named.
+fn display_relation(program: &Program, id: RelationId) -> String {
+    let name = &program.relation(id).name;
+    if name.starts_with("__aggregate") {
+        "an aggregate".to_string()
+    } else if let Some(base) = name.strip_prefix("__defeated_") {
+        format!("the exceptions to `{base}`")
+    } else {
+        format!("`{name}`")
+    }
 }
 
 fn cycle_diagnostic(program: &Program, cycle: &crate::stratify::NegativeCycle) -> Diagnostic {
-    let name = |id: RelationId| program.relation(id).name.clone();
-    let mut path: Vec<String> = cycle.steps.iter().map(|s| format!("`{}`", name(s.from))).collect();
-    if let Some(first) = cycle.steps.first() {
-        path.push(format!("`{}`", name(first.from)));
+    let name = |id: RelationId| display_relation(program, id);
+    let mut path: Vec<String> = vec![];
+    for step in &cycle.steps {
+        if path.last() != Some(&name(step.from)) {
+            path.push(name(step.from));
+        }
     }
-    let through_aggregate = cycle.steps.iter().any(|s| s.negative && s.aggregate.is_some());
+    // Start the path at a relation the author wrote, and close it.
+    if let Some(user) = path.iter().position(|p| p.starts_with('`')) {
+        path.rotate_left(user);
+    }
+    if let Some(first) = path.first().cloned() {
+        path.push(first);
+    }
+    let through_aggregate = cycle
+        .steps
+        .iter()
+        .any(|s| s.negative && s.aggregate.is_some());
     let mut d = if through_aggregate {
-        Diagnostic::error("aggregate_recursion", format!("an aggregate depends on its own result: {}", path.join(" → ")))
-            .help("an aggregate must range over relations that do not depend on the rule using it")
+        Diagnostic::error(
+            "aggregate_recursion",
+            format!(
+                "an aggregate depends on its own result: {}",
+                path.join(" → ")
+            ),
+        )
+        .help("an aggregate must range over relations that do not depend on the rule using it")
     } else {
         Diagnostic::error("negation_cycle", format!("negation runs through a cycle: {}", path.join(" → ")))
             .help("a relation cannot depend on its own negation; break the cycle, e.g. by computing the negated relation from base facts only")
     };
-    for step in &cycle.steps {
-        let label = format!(
-            "`{}` {} `{}`",
-            name(step.to),
-            if step.negative { "depends on the absence of" } else { "depends on" },
-            name(step.from)
-        );
-        if let Some(rule) = step.rule {
+    // Negative steps first, so that the primary label is where the cycle goes through a negation.
+    let mut steps: Vec<&crate::stratify::CycleStep> = cycle.steps.iter().collect();
+    steps.sort_by_key(|s| !s.negative);
+    let mut labelled: Vec<Span> = vec![];
+    for step in steps {
+        let aux = |id: RelationId| program.relation(id).name.starts_with("__aggregate");
+        let label = if step.aggregate.is_some() {
+            "this aggregate".to_string()
+        } else if aux(step.to) && !aux(step.from) {
+            format!("the aggregate ranges over {}", name(step.from))
+        } else if aux(step.from) && !aux(step.to) {
+            format!("{} uses the aggregate's result", name(step.to))
+        } else {
+            format!(
+                "{} {} {}",
+                name(step.to),
+                if step.negative {
+                    "depends on the absence of"
+                } else {
+                    "depends on"
+                },
+                name(step.from)
+            )
+        };
+        let span = if let Some(rule) = step.rule {
             let r = program.rule(rule);
-            let span = r
-                .body
+            r.body
                 .iter()
                 .find(|l| match l {
-                    ir::Literal::Atom { relation, .. } | ir::Literal::Negated { relation, .. } => *relation == step.from,
+                    ir::Literal::Atom { relation, .. } | ir::Literal::Negated { relation, .. } => {
+                        *relation == step.from
+                    }
                     _ => false,
                 })
                 .map(|l| l.span())
-                .unwrap_or(r.origin.span);
-            d = d.label(span, label);
+                .unwrap_or(r.origin.span)
         } else if let Some(a) = step.aggregate {
-            d = d.label(program.aggregates[a].span, label);
+            program.aggregates[a].span
+        } else {
+            continue;
+        };
+        if labelled.iter().any(|l| l.same_as(&span)) {
+            continue;
         }
-    }
-    // The primary label should be a negative step.
-    if let Some(pos) = cycle.steps.iter().position(|s| s.negative) {
-        if pos < d.labels.len() {
-            let l = d.labels.remove(pos);
-            d.labels.insert(0, l);
-        }
+        labelled.push(span);
+        d = d.label(span, label);
     }
     d
 }
 
-fn strict_warnings(table: &RelationTable, program: &Program, options: &CheckOptions) -> Vec<Diagnostic> {
+fn strict_warnings(
+    table: &RelationTable,
+    program: &Program,
+    options: &CheckOptions,
+) -> Vec<Diagnostic> {
     let mut out = vec![];
     for (name, info) in table.iter().filter(|(_, i)| !i.auxiliary) {
         if info.declared && !info.provided && !info.used {
             out.push(
-                Diagnostic::warning("unused_relation", format!("`{name}` is declared but nothing provides or uses it"))
-                    .label(info.span, "declared here")
-                    .help("remove the declaration, or use the relation in a rule"),
+                Diagnostic::warning(
+                    "unused_relation",
+                    format!("`{name}` is declared but nothing provides or uses it"),
+                )
+                .label(info.span, "declared here")
+                .help("remove the declaration, or use the relation in a rule"),
             );
         }
     }
@@ -563,13 +765,19 @@ fn strict_warnings(table: &RelationTable, program: &Program, options: &CheckOpti
         .iter()
         .flat_map(|r| r.body.iter())
         .filter_map(|l| match l {
-            ir::Literal::Atom { relation, .. } | ir::Literal::Negated { relation, .. } => Some(*relation),
+            ir::Literal::Atom { relation, .. } | ir::Literal::Negated { relation, .. } => {
+                Some(*relation)
+            }
             _ => None,
         })
         .chain(program.aggregates.iter().map(|a| a.input))
         .collect();
     let mut warned = std::collections::HashSet::new();
-    for rule in program.rules.iter().filter(|r| r.origin.purpose == RulePurpose::Written) {
+    for rule in program
+        .rules
+        .iter()
+        .filter(|r| r.origin.purpose == RulePurpose::Written)
+    {
         let rel = program.relation(rule.head);
         if rel.kind == RelationKind::User
             && !used.contains(&rule.head)
@@ -577,9 +785,15 @@ fn strict_warnings(table: &RelationTable, program: &Program, options: &CheckOpti
             && warned.insert(rule.origin.span.start)
         {
             out.push(
-                Diagnostic::warning("unused_conclusion", format!("nothing uses `{}`, the conclusion of this rule", rel.name))
-                    .label(rule.origin.span, "this rule's conclusion is never used")
-                    .help(format!("query it (`--query {}`), use it in another rule, or remove the rule", rel.name)),
+                Diagnostic::warning(
+                    "unused_conclusion",
+                    format!("nothing uses `{}`, the conclusion of this rule", rel.name),
+                )
+                .label(rule.origin.span, "this rule's conclusion is never used")
+                .help(format!(
+                    "query it (`--query {}`), use it in another rule, or remove the rule",
+                    rel.name
+                )),
             );
         }
     }

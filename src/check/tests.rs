@@ -7,7 +7,14 @@ fn run(text: &str) -> Result<Checked, Vec<Diagnostic>> {
     let (policy, diags) = crate::workspace::parse_text("test.accord", text, &mut sources);
     assert!(diags.is_empty(), "{diags:?}");
     let mut values = ValueStore::new();
-    check(&policy, &mut values, &CheckOptions { today: 20000, ..CheckOptions::default() })
+    check(
+        &policy,
+        &mut values,
+        &CheckOptions {
+            today: 20000,
+            ..CheckOptions::default()
+        },
+    )
 }
 
 fn codes(text: &str) -> Vec<&'static str> {
@@ -48,10 +55,8 @@ fn reports_every_error_in_one_run() {
 
 #[test]
 fn subject_blocks_expand() {
-    let checked = run(
-        "certified(ACME, NEEC). MRA(US, MX).\n\
-         subject c { NEEC certified ∧ MRA(US, MX) ⇒ fewer_exams. }\n",
-    )
+    let checked = run("certified(ACME, NEEC). MRA(US, MX).\n\
+         subject c { NEEC certified ∧ MRA(US, MX) ⇒ fewer_exams. }\n")
     .unwrap_or_else(|d| panic!("{d:?}"));
     assert_eq!(checked.program.rules.len(), 1);
     let c = codes(
@@ -63,12 +68,17 @@ fn subject_blocks_expand() {
 
 #[test]
 fn negation_cycles_are_rejected() {
-    assert_eq!(codes("a(X). a(x) ∧ ¬ b(x) ⇒ c(x). c(x) ⇒ b(x).\n"), vec!["negation_cycle"]);
+    assert_eq!(
+        codes("a(X). a(x) ∧ ¬ b(x) ⇒ c(x). c(x) ⇒ b(x).\n"),
+        vec!["negation_cycle"]
+    );
 }
 
 #[test]
 fn did_you_mean_for_relations() {
-    let r = run("certified(A). certifed(x) ⇒ ok(x).\n").err().unwrap_or_default();
+    let r = run("certified(A). certifed(x) ⇒ ok(x).\n")
+        .err()
+        .unwrap_or_default();
     assert_eq!(r[0].help.as_deref(), Some("did you mean `certified`?"));
 }
 
@@ -79,7 +89,17 @@ fn the_us_mx_example_checks() {
     let (policy, diags) = crate::workspace::load_policy(&[path], &mut sources);
     assert!(diags.is_empty(), "{diags:?}");
     let mut values = ValueStore::new();
-    if let Err(d) = check(&policy, &mut values, &CheckOptions { today: 20000, ..CheckOptions::default() }) {
-        panic!("{}", crate::diagnostic::render_all(&d, &sources, Default::default()));
+    if let Err(d) = check(
+        &policy,
+        &mut values,
+        &CheckOptions {
+            today: 20000,
+            ..CheckOptions::default()
+        },
+    ) {
+        panic!(
+            "{}",
+            crate::diagnostic::render_all(&d, &sources, Default::default())
+        );
     }
 }

@@ -29,7 +29,11 @@ pub fn literal_type(l: &Literal) -> ValueType {
 pub type VarTypes = HashMap<String, ValueType>;
 
 /// Infers column types of undeclared relations and the variable types of every draft.
-pub fn infer(table: &mut RelationTable, drafts: &[Draft], aggregates: &[AggregateDraft]) -> Vec<VarTypes> {
+pub fn infer(
+    table: &mut RelationTable,
+    drafts: &[Draft],
+    aggregates: &[AggregateDraft],
+) -> Vec<VarTypes> {
     let mut vars: Vec<VarTypes> = vec![HashMap::new(); drafts.len()];
     for _round in 0..64 {
         let mut changed = false;
@@ -57,9 +61,13 @@ fn infer_draft(table: &mut RelationTable, draft: &Draft, types: &mut VarTypes) -
     };
     for lit in &draft.body {
         if let DraftLiteral::Atom(a) | DraftLiteral::Negated(a) = lit {
-            let Some(rel) = table.get_mut(&a.relation) else { continue };
+            let Some(rel) = table.get_mut(&a.relation) else {
+                continue;
+            };
             for (i, arg) in a.args.iter().enumerate() {
-                let Some(col) = rel.columns.get_mut(i) else { continue };
+                let Some(col) = rel.columns.get_mut(i) else {
+                    continue;
+                };
                 match (arg, col.ty) {
                     (DraftExpr::Var(n, _), Some(ty)) => changed |= learn(types, n, ty),
                     (DraftExpr::Var(n, _), None) if !rel.declared => {
@@ -80,7 +88,9 @@ fn infer_draft(table: &mut RelationTable, draft: &Draft, types: &mut VarTypes) -
     for lit in &draft.body {
         if let DraftLiteral::Compare { lhs, rhs, .. } = lit {
             match (lhs, rhs) {
-                (DraftExpr::Var(n, _), other) | (other, DraftExpr::Var(n, _)) if !types.contains_key(n) => {
+                (DraftExpr::Var(n, _), other) | (other, DraftExpr::Var(n, _))
+                    if !types.contains_key(n) =>
+                {
                     if let Some(ty) = expr_type(other, types) {
                         changed |= learn(types, n, ty);
                     }
@@ -91,7 +101,9 @@ fn infer_draft(table: &mut RelationTable, draft: &Draft, types: &mut VarTypes) -
     }
     if let Some(rel) = table.get_mut(&draft.head.relation) {
         for (i, arg) in draft.head.args.iter().enumerate() {
-            let Some(col) = rel.columns.get_mut(i) else { continue };
+            let Some(col) = rel.columns.get_mut(i) else {
+                continue;
+            };
             if col.ty.is_none() {
                 if let Some(ty) = expr_type(arg, types) {
                     col.ty = Some(ty);
@@ -106,16 +118,24 @@ fn infer_draft(table: &mut RelationTable, draft: &Draft, types: &mut VarTypes) -
 }
 
 fn infer_aggregate(table: &mut RelationTable, agg: &AggregateDraft) -> bool {
-    let Some(input) = table.get(&agg.input) else { return false };
-    let mut wanted: Vec<Option<ValueType>> = input.columns[..agg.group_len.min(input.columns.len())]
+    let Some(input) = table.get(&agg.input) else {
+        return false;
+    };
+    let mut wanted: Vec<Option<ValueType>> = input.columns
+        [..agg.group_len.min(input.columns.len())]
         .iter()
         .map(|c| c.ty)
         .collect();
     wanted.push(match agg.op {
         AggregateOp::Count | AggregateOp::Sum => Some(ValueType::Number),
-        _ => agg.target.and_then(|t| input.columns.get(t)).and_then(|c| c.ty),
+        _ => agg
+            .target
+            .and_then(|t| input.columns.get(t))
+            .and_then(|c| c.ty),
     });
-    let Some(output) = table.get_mut(&agg.output) else { return false };
+    let Some(output) = table.get_mut(&agg.output) else {
+        return false;
+    };
     let mut changed = false;
     for (col, ty) in output.columns.iter_mut().zip(wanted) {
         if col.ty.is_none() && ty.is_some() {
@@ -136,7 +156,9 @@ pub fn expr_type(e: &DraftExpr, types: &VarTypes) -> Option<ValueType> {
         DraftExpr::Binary { op, lhs, rhs, .. } => {
             match (expr_type(lhs, types)?, expr_type(rhs, types)?, op) {
                 (ValueType::Number, ValueType::Number, _) => Some(ValueType::Number),
-                (ValueType::Date, ValueType::Number, ArithOp::Add | ArithOp::Sub) => Some(ValueType::Date),
+                (ValueType::Date, ValueType::Number, ArithOp::Add | ArithOp::Sub) => {
+                    Some(ValueType::Date)
+                }
                 _ => None,
             }
         }
@@ -145,7 +167,12 @@ pub fn expr_type(e: &DraftExpr, types: &VarTypes) -> Option<ValueType> {
 }
 
 /// Checks every use against the inferred and declared types; reports each mismatch.
-pub fn check(table: &RelationTable, drafts: &[Draft], vars: &mut [VarTypes], diags: &mut Vec<Diagnostic>) {
+pub fn check(
+    table: &RelationTable,
+    drafts: &[Draft],
+    vars: &mut [VarTypes],
+    diags: &mut Vec<Diagnostic>,
+) {
     for (draft, types) in drafts.iter().zip(vars.iter_mut()) {
         // Variables nothing constrains are text.
         for (name, _) in draft.variables() {
@@ -153,17 +180,22 @@ pub fn check(table: &RelationTable, drafts: &[Draft], vars: &mut [VarTypes], dia
         }
         for lit in &draft.body {
             match lit {
-                DraftLiteral::Atom(a) | DraftLiteral::Negated(a) => check_atom(table, a, types, diags),
+                DraftLiteral::Atom(a) | DraftLiteral::Negated(a) => {
+                    check_atom(table, a, types, diags)
+                }
                 DraftLiteral::Compare { lhs, rhs, span, .. } => {
                     let (l, r) = (check_expr(lhs, types, diags), check_expr(rhs, types, diags));
                     if let (Some(l), Some(r)) = (l, r) {
                         if l != r {
                             diags.push(
-                                Diagnostic::error("type_mismatch", format!("cannot compare a {l} with a {r}"))
-                                    .label(lhs.span(), format!("a {l}"))
-                                    .label(rhs.span(), format!("a {r}"))
-                                    .label(*span, "")
-                                    .help("both sides of a comparison must have the same type"),
+                                Diagnostic::error(
+                                    "type_mismatch",
+                                    format!("cannot compare a {l} with a {r}"),
+                                )
+                                .label(lhs.span(), format!("a {l}"))
+                                .label(rhs.span(), format!("a {r}"))
+                                .label(*span, "")
+                                .help("both sides of a comparison must have the same type"),
                             );
                         }
                     }
@@ -174,21 +206,39 @@ pub fn check(table: &RelationTable, drafts: &[Draft], vars: &mut [VarTypes], dia
     }
 }
 
-fn check_atom(table: &RelationTable, atom: &DraftAtom, types: &VarTypes, diags: &mut Vec<Diagnostic>) {
-    let Some(rel) = table.get(&atom.relation) else { return };
+fn check_atom(
+    table: &RelationTable,
+    atom: &DraftAtom,
+    types: &VarTypes,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(rel) = table.get(&atom.relation) else {
+        return;
+    };
     for (i, arg) in atom.args.iter().enumerate() {
-        let Some(col) = rel.columns.get(i) else { return };
+        let Some(col) = rel.columns.get(i) else {
+            return;
+        };
         let Some(want) = col.ty else { continue };
-        let Some(got) = check_expr(arg, types, diags) else { continue };
+        let Some(got) = check_expr(arg, types, diags) else {
+            continue;
+        };
         if got != want {
-            let column = col.name.as_deref().map(|n| format!("`{n}`")).unwrap_or_else(|| format!("{}", i + 1));
+            let column = col
+                .name
+                .as_deref()
+                .map(|n| format!("`{n}`"))
+                .unwrap_or_else(|| format!("{}", i + 1));
             let what = match arg {
                 DraftExpr::Var(n, _) => format!("`{}` is a {got}", shown(n)),
                 _ => format!("a {got}"),
             };
             let mut d = Diagnostic::error(
                 "type_mismatch",
-                format!("column {column} of `{}` holds a {want}, not a {got}", atom.relation),
+                format!(
+                    "column {column} of `{}` holds a {want}, not a {got}",
+                    atom.relation
+                ),
             )
             .label(arg.span(), what);
             if let Some(span) = col.span {
@@ -212,7 +262,10 @@ fn check_atom(table: &RelationTable, atom: &DraftAtom, types: &VarTypes, diags: 
 fn check_expr(e: &DraftExpr, types: &VarTypes, diags: &mut Vec<Diagnostic>) -> Option<ValueType> {
     match e {
         DraftExpr::Binary { op, lhs, rhs, span } => {
-            let (l, r) = (check_expr(lhs, types, diags)?, check_expr(rhs, types, diags)?);
+            let (l, r) = (
+                check_expr(lhs, types, diags)?,
+                check_expr(rhs, types, diags)?,
+            );
             let result = expr_type(e, types);
             if result.is_none() {
                 diags.push(
@@ -223,14 +276,19 @@ fn check_expr(e: &DraftExpr, types: &VarTypes, diags: &mut Vec<Diagnostic>) -> O
             }
             result
         }
-        DraftExpr::Shift { date, amount, span, .. } => {
+        DraftExpr::Shift {
+            date, amount, span, ..
+        } => {
             let d = check_expr(date, types, diags);
             let a = check_expr(amount, types, diags);
             let bad = |what: &str, got: ValueType, at: Span| {
-                Diagnostic::error("type_mismatch", format!("a duration needs {what}, found a {got}"))
-                    .label(at, format!("a {got}"))
-                    .label(*span, "")
-                    .help("write `date + 90 days`, `date - 6 months`, `date + 1 year`")
+                Diagnostic::error(
+                    "type_mismatch",
+                    format!("a duration needs {what}, found a {got}"),
+                )
+                .label(at, format!("a {got}"))
+                .label(*span, "")
+                .help("write `date + 90 days`, `date - 6 months`, `date + 1 year`")
             };
             if let Some(d) = d.filter(|t| *t != ValueType::Date) {
                 diags.push(bad("a date on the left", d, date.span()));

@@ -32,7 +32,11 @@ pub fn check(paths: &[PathBuf], strict: bool, common: &Common) -> i32 {
         Ok(t) => t,
         Err(d) => return fail(d),
     };
-    let options = CheckOptions { today, strict, queried: vec![] };
+    let options = CheckOptions {
+        today,
+        strict,
+        queried: vec![],
+    };
     match Engine::load(paths, &options) {
         Ok(engine) => {
             let warnings = &engine.checked.warnings;
@@ -40,13 +44,24 @@ pub fn check(paths: &[PathBuf], strict: bool, common: &Common) -> i32 {
                 report(warnings, &engine.sources);
             }
             let p = engine.program();
-            let user = p.relations.iter().filter(|r| r.kind == accord::ir::RelationKind::User).count();
+            let user = p
+                .relations
+                .iter()
+                .filter(|r| r.kind == accord::ir::RelationKind::User)
+                .count();
             println!(
                 "{}: {} files, {} relations, {} rules, {} facts{}",
-                if warnings.is_empty() { "ok" } else { "warnings" },
+                if warnings.is_empty() {
+                    "ok"
+                } else {
+                    "warnings"
+                },
                 engine.policy.files.len(),
                 user,
-                p.rules.iter().filter(|r| r.origin.purpose == accord::ir::RulePurpose::Written).count(),
+                p.rules
+                    .iter()
+                    .filter(|r| r.origin.purpose == accord::ir::RulePurpose::Written)
+                    .count(),
                 p.facts.len(),
                 match warnings.len() {
                     0 => String::new(),
@@ -63,12 +78,22 @@ pub fn check(paths: &[PathBuf], strict: bool, common: &Common) -> i32 {
     }
 }
 
-pub fn eval(paths: &[PathBuf], facts: &[PathBuf], query: &[String], format: Format, common: &Common) -> i32 {
+pub fn eval(
+    paths: &[PathBuf],
+    facts: &[PathBuf],
+    query: &[String],
+    format: Format,
+    common: &Common,
+) -> i32 {
     let today = match today(common) {
         Ok(t) => t,
         Err(d) => return fail(d),
     };
-    let options = CheckOptions { today, strict: false, queried: query.to_vec() };
+    let options = CheckOptions {
+        today,
+        strict: false,
+        queried: query.to_vec(),
+    };
     let mut engine = match Engine::load(paths, &options) {
         Ok(e) => e,
         Err(failure) => {
@@ -86,11 +111,20 @@ pub fn eval(paths: &[PathBuf], facts: &[PathBuf], query: &[String], format: Form
     } else {
         let mut ids = vec![];
         for name in query {
-            match program.relation_id(name).filter(|id| program.relation(*id).kind == accord::ir::RelationKind::User) {
+            match program
+                .relation_id(name)
+                .filter(|id| program.relation(*id).kind == accord::ir::RelationKind::User)
+            {
                 Some(id) => ids.push(id),
                 None => {
-                    let names = program.relations.iter().filter(|r| r.kind == accord::ir::RelationKind::User);
-                    let mut d = Diagnostic::error("unknown_relation", format!("`--query {name}`: no such relation"));
+                    let names = program
+                        .relations
+                        .iter()
+                        .filter(|r| r.kind == accord::ir::RelationKind::User);
+                    let mut d = Diagnostic::error(
+                        "unknown_relation",
+                        format!("`--query {name}`: no such relation"),
+                    );
                     d = match did_you_mean(name, names.map(|r| r.name.as_str())) {
                         Some(close) => d.help(format!("did you mean `{close}`?")),
                         None => d.help("query a relation the policy declares or concludes"),

@@ -15,7 +15,11 @@ use accord::diagnostic::{render_all, Diagnostic, RenderOptions};
 use accord::syntax::SourceMap;
 
 #[derive(Parser, Debug)]
-#[command(name = "accord", version, about = "A policy engine for trusted-trader programs and mutual recognition arrangements")]
+#[command(
+    name = "accord",
+    version,
+    about = "A policy engine for trusted-trader programs and mutual recognition arrangements"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -70,15 +74,26 @@ pub enum Format {
 pub fn run() -> i32 {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { paths, strict, common } => commands::check(&paths, strict, &common),
-        Command::Eval { paths, facts, query, format, common } => {
-            commands::eval(&paths, &facts, &query, format, &common)
-        }
+        Command::Check {
+            paths,
+            strict,
+            common,
+        } => commands::check(&paths, strict, &common),
+        Command::Eval {
+            paths,
+            facts,
+            query,
+            format,
+            common,
+        } => commands::eval(&paths, &facts, &query, format, &common),
     }
 }
 
 /// Prints diagnostics to stderr, in colour when stderr is a terminal.
 pub fn report(diagnostics: &[Diagnostic], sources: &SourceMap) {
-    let options = RenderOptions { color: std::io::stderr().is_terminal(), ..RenderOptions::default() };
+    let options = RenderOptions {
+        color: std::io::stderr().is_terminal(),
+        ..RenderOptions::default()
+    };
     eprint!("{}", render_all(diagnostics, sources, options));
 }

@@ -67,11 +67,13 @@ impl Builder {
                 .map(|ty| Column {
                     name: None,
                     ty: *ty,
+                    optional: false,
                 })
                 .collect(),
             kind: RelationKind::User,
             span: None,
             declared: true,
+            open: false,
             order: id.0,
         });
         id
@@ -82,6 +84,8 @@ impl Builder {
             relation,
             values: values.to_vec(),
             span: Span::default(),
+            name: None,
+            source: None,
         });
     }
 

@@ -46,7 +46,11 @@ pub struct Table {
 
 impl Table {
     pub fn new(arity: usize) -> Table {
-        Table { arity, values: vec![], origins: vec![] }
+        Table {
+            arity,
+            values: vec![],
+            origins: vec![],
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -95,8 +99,16 @@ pub struct SkippedRows {
 impl FactSet {
     /// An empty set shaped for the program's relations.
     pub fn for_program(program: &Program) -> FactSet {
-        let tables = program.relations.iter().map(|r| Table::new(r.arity())).collect();
-        FactSet { files: vec![], tables, skipped: vec![] }
+        let tables = program
+            .relations
+            .iter()
+            .map(|r| Table::new(r.arity()))
+            .collect();
+        FactSet {
+            files: vec![],
+            tables,
+            skipped: vec![],
+        }
     }
 
     pub fn table(&self, relation: RelationId) -> &Table {
@@ -119,13 +131,22 @@ impl FactSet {
     pub fn merge(&mut self, other: FactSet) {
         let offset = self.files.len() as u32;
         self.files.extend(other.files);
-        self.skipped.extend(other.skipped.into_iter().map(|s| SkippedRows { file: s.file + offset, ..s }));
+        self.skipped
+            .extend(other.skipped.into_iter().map(|s| SkippedRows {
+                file: s.file + offset,
+                ..s
+            }));
         for (mine, theirs) in self.tables.iter_mut().zip(other.tables) {
             mine.values.extend(theirs.values);
-            mine.origins.extend(theirs.origins.into_iter().map(|o| match o {
-                FactOrigin::Data { file, line, row } => FactOrigin::Data { file: file + offset, line, row },
-                other => other,
-            }));
+            mine.origins
+                .extend(theirs.origins.into_iter().map(|o| match o {
+                    FactOrigin::Data { file, line, row } => FactOrigin::Data {
+                        file: file + offset,
+                        line,
+                        row,
+                    },
+                    other => other,
+                }));
         }
     }
 }

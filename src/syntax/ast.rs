@@ -8,8 +8,8 @@
 //! resolves and lowers it.
 
 use super::Span;
-use crate::value::{ArithOp, DurationUnit};
 pub use crate::ir::{AggregateOp, CompareOp};
+use crate::value::{ArithOp, DurationUnit};
 
 /// One parsed policy file.
 #[derive(Clone, Debug, PartialEq)]
@@ -101,7 +101,12 @@ pub enum Annotation {
     Source { text: String, span: Span },
     /// `effective from DATE until DATE on VAR`: the rule applies only when the decision date (the
     /// variable, or `today` when no variable is named) falls inside the period, bounds included.
-    Effective { from: Option<Literal>, until: Option<Literal>, on: Option<Name>, span: Span },
+    Effective {
+        from: Option<Literal>,
+        until: Option<Literal>,
+        on: Option<Name>,
+        span: Span,
+    },
     /// `exception to base, other`: this rule withdraws the named rules' conclusions.
     ExceptionTo { rules: Vec<Name>, span: Span },
 }
@@ -149,7 +154,9 @@ pub enum Formula {
 impl Formula {
     pub fn span(&self) -> Span {
         match self {
-            Formula::And(_, s) | Formula::Or(_, s) | Formula::Not(_, s) | Formula::Group(_, s) => *s,
+            Formula::And(_, s) | Formula::Or(_, s) | Formula::Not(_, s) | Formula::Group(_, s) => {
+                *s
+            }
             Formula::Atom(a) => a.span,
             Formula::Subject(s) => s.span,
             Formula::Compare(c) => c.span,
@@ -188,9 +195,20 @@ pub enum Expr {
     Wildcard(Span),
     Literal(Literal),
     Today(Span),
-    Binary { op: ArithOp, lhs: Box<Expr>, rhs: Box<Expr>, span: Span },
+    Binary {
+        op: ArithOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+        span: Span,
+    },
     /// `date ± amount unit`
-    Shift { date: Box<Expr>, negate: bool, amount: Box<Expr>, unit: DurationUnit, span: Span },
+    Shift {
+        date: Box<Expr>,
+        negate: bool,
+        amount: Box<Expr>,
+        unit: DurationUnit,
+        span: Span,
+    },
     Aggregate(Box<AggregateExpr>),
     /// `( expr )`, kept for the formatter.
     Paren(Box<Expr>, Span),
@@ -221,11 +239,24 @@ pub struct AggregateExpr {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Literal {
     /// `"…"` (unescaped) or a bare upper-case name such as `US`: both are the same text value.
-    Text { value: String, quoted: bool, span: Span },
+    Text {
+        value: String,
+        quoted: bool,
+        span: Span,
+    },
     /// The number's text as written (`42`, `-3`, `2.5`); `check` converts it.
-    Number { text: String, span: Span },
-    Date { text: String, span: Span },
-    Bool { value: bool, span: Span },
+    Number {
+        text: String,
+        span: Span,
+    },
+    Date {
+        text: String,
+        span: Span,
+    },
+    Bool {
+        value: bool,
+        span: Span,
+    },
 }
 
 impl Literal {
@@ -260,7 +291,10 @@ pub struct TestBlock {
 pub enum TestItem {
     Fact(FactDecl),
     /// `load "data.json".`, relative to the policy file.
-    Load { path: String, span: Span },
+    Load {
+        path: String,
+        span: Span,
+    },
     Expect(Expectation),
 }
 
@@ -272,5 +306,9 @@ pub enum Expectation {
     HoldsNot { atom: Atom, span: Span },
     /// `expect query = { (…), … }.`: the query's answers (its variables in order of first appearance)
     /// are exactly these rows.
-    Answers { query: Formula, rows: Vec<Vec<Expr>>, span: Span },
+    Answers {
+        query: Formula,
+        rows: Vec<Vec<Expr>>,
+        span: Span,
+    },
 }

@@ -20,7 +20,7 @@ pub struct FileId(pub u32);
 ///
 /// Spans compare equal to every other span, so that two ASTs are equal when they mean the same thing
 /// wherever they were written. Use [`Span::same_as`] to compare positions.
-#[derive(Clone, Copy, Debug, Default, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Span {
     pub file: FileId,
     pub start: u32,
@@ -35,9 +35,18 @@ impl PartialEq for Span {
 
 impl Eq for Span {}
 
+impl std::hash::Hash for Span {
+    /// Consistent with equality: all spans are equal, so they all hash alike.
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+}
+
 impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
-        Span { file, start: start as u32, end: end as u32 }
+        Span {
+            file,
+            start: start as u32,
+            end: end as u32,
+        }
     }
 
     pub fn same_as(&self, other: &Span) -> bool {
@@ -46,7 +55,11 @@ impl Span {
 
     /// The smallest span covering both (which must be in the same file).
     pub fn to(self, other: Span) -> Span {
-        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -80,7 +93,11 @@ impl SourceMap {
     }
 
     pub fn add(&mut self, name: impl Into<String>, path: Option<PathBuf>, text: String) -> FileId {
-        self.sources.push(Source { name: name.into(), path, text });
+        self.sources.push(Source {
+            name: name.into(),
+            path,
+            text,
+        });
         FileId(self.sources.len() as u32 - 1)
     }
 
@@ -97,12 +114,18 @@ impl SourceMap {
     }
 
     pub fn find_path(&self, path: &Path) -> Option<FileId> {
-        self.sources.iter().position(|s| s.path.as_deref() == Some(path)).map(|i| FileId(i as u32))
+        self.sources
+            .iter()
+            .position(|s| s.path.as_deref() == Some(path))
+            .map(|i| FileId(i as u32))
     }
 
     /// The text a span covers.
     pub fn snippet(&self, span: Span) -> &str {
-        self.get(span.file).text.get(span.start as usize..span.end as usize).unwrap_or("")
+        self.get(span.file)
+            .text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("")
     }
 
     /// 1-based line and column (in characters) of a span's start.
@@ -111,14 +134,22 @@ impl SourceMap {
         let start = (span.start as usize).min(text.len());
         let before = &text[..start];
         let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+        let col = before
+            .rsplit('\n')
+            .next()
+            .map(|l| l.chars().count())
+            .unwrap_or(0)
+            + 1;
         (line, col)
     }
 
     /// `name:line`, as explanations and rule listings show a place.
     pub fn location(&self, span: Span) -> Location<'_> {
         let (line, _) = self.line_col(span);
-        Location { name: &self.get(span.file).name, line }
+        Location {
+            name: &self.get(span.file).name,
+            line,
+        }
     }
 }
 

@@ -20,7 +20,8 @@ struct AccordParser;
 
 /// Parses a whole policy file.
 pub fn parse_file(file: FileId, text: &str) -> Result<SourceFile, Diagnostic> {
-    let mut pairs = AccordParser::parse(Rule::file, text).map_err(|e| syntax_error(file, text, e))?;
+    let mut pairs =
+        AccordParser::parse(Rule::file, text).map_err(|e| syntax_error(file, text, e))?;
     let root = pairs.next().ok_or_else(|| internal(file, "empty parse"))?;
     let lower = Lower { file };
     let mut items = vec![];
@@ -35,10 +36,14 @@ pub fn parse_file(file: FileId, text: &str) -> Result<SourceFile, Diagnostic> {
 
 /// Parses a query: premises without a conclusion, e.g. `fewer_exams(s) ∧ shipment(s, e, US, d)`.
 pub fn parse_query(file: FileId, text: &str) -> Result<Formula, Diagnostic> {
-    let mut pairs = AccordParser::parse(Rule::query, text).map_err(|e| syntax_error(file, text, e))?;
+    let mut pairs =
+        AccordParser::parse(Rule::query, text).map_err(|e| syntax_error(file, text, e))?;
     let root = pairs.next().ok_or_else(|| internal(file, "empty parse"))?;
     let lower = Lower { file };
-    let formula = root.into_inner().next().ok_or_else(|| internal(file, "empty query"))?;
+    let formula = root
+        .into_inner()
+        .next()
+        .ok_or_else(|| internal(file, "empty query"))?;
     lower.formula(formula)
 }
 
@@ -51,12 +56,19 @@ pub enum ReplLine {
 
 /// Parses a REPL input: a statement (fact, rule, declaration) or a query.
 pub fn parse_repl_line(file: FileId, text: &str) -> Result<ReplLine, Diagnostic> {
-    let mut pairs = AccordParser::parse(Rule::repl_line, text).map_err(|e| syntax_error(file, text, e))?;
+    let mut pairs =
+        AccordParser::parse(Rule::repl_line, text).map_err(|e| syntax_error(file, text, e))?;
     let root = pairs.next().ok_or_else(|| internal(file, "empty parse"))?;
     let lower = Lower { file };
-    let inner = root.into_inner().next().ok_or_else(|| internal(file, "empty input"))?;
+    let inner = root
+        .into_inner()
+        .next()
+        .ok_or_else(|| internal(file, "empty input"))?;
     if inner.as_rule() == Rule::query_body {
-        let formula = inner.into_inner().next().ok_or_else(|| internal(file, "empty query"))?;
+        let formula = inner
+            .into_inner()
+            .next()
+            .ok_or_else(|| internal(file, "empty query"))?;
         return Ok(ReplLine::Query(lower.formula(formula)?));
     }
     Ok(ReplLine::Item(lower.item(inner)?))
@@ -81,13 +93,19 @@ impl Lower {
     }
 
     fn unexpected(&self, pair: &Pair<Rule>) -> Diagnostic {
-        Diagnostic::error("syntax", format!("internal parser error: unexpected {:?}", pair.as_rule()))
-            .label(self.span(pair), "here")
-            .help("this is a bug in accord; please report it with the input")
+        Diagnostic::error(
+            "syntax",
+            format!("internal parser error: unexpected {:?}", pair.as_rule()),
+        )
+        .label(self.span(pair), "here")
+        .help("this is a bug in accord; please report it with the input")
     }
 
     fn name(&self, pair: Pair<Rule>) -> Name {
-        Name { span: self.span(&pair), text: pair.as_str().to_string() }
+        Name {
+            span: self.span(&pair),
+            text: pair.as_str().to_string(),
+        }
     }
 
     fn item(&self, pair: Pair<Rule>) -> Result<Item> {
@@ -96,7 +114,11 @@ impl Lower {
             Rule::import_stmt => {
                 let string = self.first(pair)?;
                 let path_span = self.span(&string);
-                Item::Import(Import { path: self.string(string)?, path_span, span })
+                Item::Import(Import {
+                    path: self.string(string)?,
+                    path_span,
+                    span,
+                })
             }
             Rule::relation_decl => Item::Relation(self.relation(pair)?),
             Rule::fact | Rule::headed_fact => Item::Fact(self.fact(pair)?),
@@ -104,9 +126,14 @@ impl Lower {
             Rule::subject_block => {
                 let mut inner = pair.into_inner();
                 inner.next(); // kw_subject
-                let subject = self.name(inner.next().ok_or_else(|| internal(self.file, "subject"))?);
+                let subject =
+                    self.name(inner.next().ok_or_else(|| internal(self.file, "subject"))?);
                 let rules = inner.map(|p| self.rule(p)).collect::<Result<_>>()?;
-                Item::Subject(SubjectBlock { subject, rules, span })
+                Item::Subject(SubjectBlock {
+                    subject,
+                    rules,
+                    span,
+                })
             }
             Rule::test_block => Item::Test(self.test(pair)?),
             _ => return Err(self.unexpected(&pair)),
@@ -123,7 +150,10 @@ impl Lower {
     fn relation(&self, pair: Pair<Rule>) -> Result<RelationDecl> {
         let span = self.span(&pair);
         let mut decl = RelationDecl {
-            name: Name { text: String::new(), span },
+            name: Name {
+                text: String::new(),
+                span,
+            },
             columns: vec![],
             symmetric: false,
             open: false,
@@ -168,12 +198,18 @@ impl Lower {
     ) -> Result<(Option<Name>, Vec<Annotation>)> {
         let mut name = None;
         let mut annotations = vec![];
-        if inner.peek().is_some_and(|p| matches!(p.as_rule(), Rule::kw_rule | Rule::kw_fact)) {
+        if inner
+            .peek()
+            .is_some_and(|p| matches!(p.as_rule(), Rule::kw_rule | Rule::kw_fact))
+        {
             inner.next();
             if let Some(n) = inner.next() {
                 name = Some(self.name(n));
             }
-            while inner.peek().is_some_and(|p| p.as_rule() == Rule::annotation) {
+            while inner
+                .peek()
+                .is_some_and(|p| p.as_rule() == Rule::annotation)
+            {
                 if let Some(a) = inner.next() {
                     annotations.push(self.annotation(a)?);
                 }
@@ -189,25 +225,38 @@ impl Lower {
             Rule::source_annotation => {
                 let s = inner.into_inner().find(|p| p.as_rule() == Rule::string);
                 let s = s.ok_or_else(|| internal(self.file, "source").label(span, ""))?;
-                Annotation::Source { text: self.string(s)?, span }
+                Annotation::Source {
+                    text: self.string(s)?,
+                    span,
+                }
             }
             Rule::effective_annotation => {
                 let (mut from, mut until, mut on) = (None, None, None);
                 let mut last = Rule::kw_effective;
                 for p in inner.into_inner() {
                     match p.as_rule() {
-                        Rule::kw_from | Rule::kw_until | Rule::kw_on | Rule::kw_effective => last = p.as_rule(),
+                        Rule::kw_from | Rule::kw_until | Rule::kw_on | Rule::kw_effective => {
+                            last = p.as_rule()
+                        }
                         Rule::date if last == Rule::kw_from => from = Some(self.literal(p)?),
                         Rule::date => until = Some(self.literal(p)?),
                         Rule::name => on = Some(self.name(p)),
                         _ => return Err(self.unexpected(&p)),
                     }
                 }
-                Annotation::Effective { from, until, on, span }
+                Annotation::Effective {
+                    from,
+                    until,
+                    on,
+                    span,
+                }
             }
             Rule::exception_annotation => {
-                let rules =
-                    inner.into_inner().filter(|p| p.as_rule() == Rule::name).map(|p| self.name(p)).collect();
+                let rules = inner
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::name)
+                    .map(|p| self.name(p))
+                    .collect();
                 Annotation::ExceptionTo { rules, span }
             }
             _ => return Err(self.unexpected(&inner)),
@@ -218,8 +267,15 @@ impl Lower {
         let span = self.span(&pair);
         let mut inner = pair.into_inner().peekable();
         let (name, annotations) = self.header(&mut inner)?;
-        let atom = inner.next().ok_or_else(|| internal(self.file, "fact").label(span, ""))?;
-        Ok(FactDecl { name, annotations, atom: self.atom(atom)?, span })
+        let atom = inner
+            .next()
+            .ok_or_else(|| internal(self.file, "fact").label(span, ""))?;
+        Ok(FactDecl {
+            name,
+            annotations,
+            atom: self.atom(atom)?,
+            span,
+        })
     }
 
     fn rule(&self, pair: Pair<Rule>) -> Result<RuleDecl> {
@@ -235,7 +291,13 @@ impl Lower {
             Rule::subject_atom => Conclusion::Subject(self.subject_atom(conclusion)?),
             _ => return Err(self.unexpected(&conclusion)),
         };
-        Ok(RuleDecl { name, annotations, body, head, span })
+        Ok(RuleDecl {
+            name,
+            annotations,
+            body,
+            head,
+            span,
+        })
     }
 
     fn formula(&self, pair: Pair<Rule>) -> Result<Formula> {
@@ -252,7 +314,11 @@ impl Lower {
                 if parts.len() == 1 {
                     return parts.pop().ok_or_else(|| internal(self.file, "formula"));
                 }
-                Ok(if is_or { Formula::Or(parts, span) } else { Formula::And(parts, span) })
+                Ok(if is_or {
+                    Formula::Or(parts, span)
+                } else {
+                    Formula::And(parts, span)
+                })
             }
             Rule::premise => self.formula(self.first(pair)?),
             Rule::negation => {
@@ -260,7 +326,10 @@ impl Lower {
                 let inner = inner.ok_or_else(|| internal(self.file, "negation").label(span, ""))?;
                 Ok(Formula::Not(Box::new(self.formula(inner)?), span))
             }
-            Rule::group => Ok(Formula::Group(Box::new(self.formula(self.first(pair)?)?), span)),
+            Rule::group => Ok(Formula::Group(
+                Box::new(self.formula(self.first(pair)?)?),
+                span,
+            )),
             Rule::atom => Ok(Formula::Atom(self.atom(pair)?)),
             Rule::subject_atom => Ok(Formula::Subject(self.subject_atom(pair)?)),
             Rule::comparison => {
@@ -277,7 +346,13 @@ impl Lower {
                     _ => CompareOp::Ge,
                 };
                 let rhs = self.expr(inner.next().ok_or_else(missing)?)?;
-                Ok(Formula::Compare(Comparison { op, op_span: self.span(&op_pair), lhs, rhs, span }))
+                Ok(Formula::Compare(Comparison {
+                    op,
+                    op_span: self.span(&op_pair),
+                    lhs,
+                    rhs,
+                    span,
+                }))
             }
             _ => Err(self.unexpected(&pair)),
         }
@@ -286,9 +361,17 @@ impl Lower {
     fn atom(&self, pair: Pair<Rule>) -> Result<Atom> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
-        let relation = self.name(inner.next().ok_or_else(|| internal(self.file, "atom").label(span, ""))?);
+        let relation = self.name(
+            inner
+                .next()
+                .ok_or_else(|| internal(self.file, "atom").label(span, ""))?,
+        );
         let args = inner.map(|p| self.expr(p)).collect::<Result<_>>()?;
-        Ok(Atom { relation, args, span })
+        Ok(Atom {
+            relation,
+            args,
+            span,
+        })
     }
 
     fn subject_atom(&self, pair: Pair<Rule>) -> Result<SubjectAtom> {
@@ -300,18 +383,29 @@ impl Lower {
                 Rule::qualifier => {
                     let q = self.first(p)?;
                     qualifier = Some(match q.as_rule() {
-                        Rule::string => {
-                            Literal::Text { span: self.span(&q), value: self.string(q)?, quoted: true }
-                        }
-                        _ => Literal::Text { span: self.span(&q), value: q.as_str().to_string(), quoted: false },
+                        Rule::string => Literal::Text {
+                            span: self.span(&q),
+                            value: self.string(q)?,
+                            quoted: true,
+                        },
+                        _ => Literal::Text {
+                            span: self.span(&q),
+                            value: q.as_str().to_string(),
+                            quoted: false,
+                        },
                     });
                 }
                 Rule::name => relation = Some(self.name(p)),
                 _ => return Err(self.unexpected(&p)),
             }
         }
-        let relation = relation.ok_or_else(|| internal(self.file, "subject atom").label(span, ""))?;
-        Ok(SubjectAtom { qualifier, relation, span })
+        let relation =
+            relation.ok_or_else(|| internal(self.file, "subject atom").label(span, ""))?;
+        Ok(SubjectAtom {
+            qualifier,
+            relation,
+            span,
+        })
     }
 
     fn expr(&self, pair: Pair<Rule>) -> Result<Expr> {
@@ -319,10 +413,14 @@ impl Lower {
         match pair.as_rule() {
             Rule::expr => {
                 let mut inner = pair.into_inner().peekable();
-                let first = inner.next().ok_or_else(|| internal(self.file, "expr").label(span, ""))?;
+                let first = inner
+                    .next()
+                    .ok_or_else(|| internal(self.file, "expr").label(span, ""))?;
                 let mut acc = self.expr(first)?;
                 while let Some(op) = inner.next() {
-                    let rhs_pair = inner.next().ok_or_else(|| internal(self.file, "expr").label(span, ""))?;
+                    let rhs_pair = inner
+                        .next()
+                        .ok_or_else(|| internal(self.file, "expr").label(span, ""))?;
                     let rhs = self.expr(rhs_pair)?;
                     let negate = op.as_str() == "-";
                     let unit = inner.next_if(|p| p.as_rule() == Rule::unit);
@@ -335,7 +433,13 @@ impl Lower {
                                 _ => DurationUnit::Years,
                             };
                             let whole = whole.to(self.span(&u));
-                            Expr::Shift { date: Box::new(acc), negate, amount: Box::new(rhs), unit, span: whole }
+                            Expr::Shift {
+                                date: Box::new(acc),
+                                negate,
+                                amount: Box::new(rhs),
+                                unit,
+                                span: whole,
+                            }
                         }
                         None => Expr::Binary {
                             op: if negate { ArithOp::Sub } else { ArithOp::Add },
@@ -349,14 +453,27 @@ impl Lower {
             }
             Rule::product => {
                 let mut inner = pair.into_inner();
-                let first = inner.next().ok_or_else(|| internal(self.file, "product").label(span, ""))?;
+                let first = inner
+                    .next()
+                    .ok_or_else(|| internal(self.file, "product").label(span, ""))?;
                 let mut acc = self.expr(first)?;
                 while let Some(op) = inner.next() {
-                    let rhs_pair = inner.next().ok_or_else(|| internal(self.file, "product").label(span, ""))?;
+                    let rhs_pair = inner
+                        .next()
+                        .ok_or_else(|| internal(self.file, "product").label(span, ""))?;
                     let rhs = self.expr(rhs_pair)?;
                     let whole = acc.span().to(rhs.span());
-                    let op = if op.as_str() == "*" { ArithOp::Mul } else { ArithOp::Div };
-                    acc = Expr::Binary { op, lhs: Box::new(acc), rhs: Box::new(rhs), span: whole };
+                    let op = if op.as_str() == "*" {
+                        ArithOp::Mul
+                    } else {
+                        ArithOp::Div
+                    };
+                    acc = Expr::Binary {
+                        op,
+                        lhs: Box::new(acc),
+                        rhs: Box::new(rhs),
+                        span: whole,
+                    };
                 }
                 Ok(acc)
             }
@@ -368,21 +485,36 @@ impl Lower {
                     Some("min") => AggregateOp::Min,
                     _ => AggregateOp::Max,
                 };
-                let target = inner.next_if(|p| p.as_rule() == Rule::name).map(|p| self.name(p));
-                let body = inner.next().ok_or_else(|| internal(self.file, "aggregate").label(span, ""))?;
-                Ok(Expr::Aggregate(Box::new(AggregateExpr { op, target, body: self.formula(body)?, span })))
+                let target = inner
+                    .next_if(|p| p.as_rule() == Rule::name)
+                    .map(|p| self.name(p));
+                let body = inner
+                    .next()
+                    .ok_or_else(|| internal(self.file, "aggregate").label(span, ""))?;
+                Ok(Expr::Aggregate(Box::new(AggregateExpr {
+                    op,
+                    target,
+                    body: self.formula(body)?,
+                    span,
+                })))
             }
             Rule::name => {
                 let text = pair.as_str();
                 if text.starts_with(|c: char| c.is_ascii_uppercase()) {
-                    Ok(Expr::Literal(Literal::Text { value: text.to_string(), quoted: false, span }))
+                    Ok(Expr::Literal(Literal::Text {
+                        value: text.to_string(),
+                        quoted: false,
+                        span,
+                    }))
                 } else {
                     Ok(Expr::Var(self.name(pair)))
                 }
             }
             Rule::wildcard => Ok(Expr::Wildcard(span)),
             Rule::today => Ok(Expr::Today(span)),
-            Rule::date | Rule::number | Rule::string | Rule::boolean => Ok(Expr::Literal(self.literal(pair)?)),
+            Rule::date | Rule::number | Rule::string | Rule::boolean => {
+                Ok(Expr::Literal(self.literal(pair)?))
+            }
             _ => {
                 // a parenthesised expression: `( expr )` arrives as the inner expr pair
                 Err(self.unexpected(&pair))
@@ -393,10 +525,23 @@ impl Lower {
     fn literal(&self, pair: Pair<Rule>) -> Result<Literal> {
         let span = self.span(&pair);
         Ok(match pair.as_rule() {
-            Rule::date => Literal::Date { text: pair.as_str().to_string(), span },
-            Rule::number => Literal::Number { text: pair.as_str().to_string(), span },
-            Rule::boolean => Literal::Bool { value: pair.as_str() == "true", span },
-            Rule::string => Literal::Text { value: self.string(pair)?, quoted: true, span },
+            Rule::date => Literal::Date {
+                text: pair.as_str().to_string(),
+                span,
+            },
+            Rule::number => Literal::Number {
+                text: pair.as_str().to_string(),
+                span,
+            },
+            Rule::boolean => Literal::Bool {
+                value: pair.as_str() == "true",
+                span,
+            },
+            Rule::string => Literal::Text {
+                value: self.string(pair)?,
+                quoted: true,
+                span,
+            },
             _ => return Err(self.unexpected(&pair)),
         })
     }
@@ -420,9 +565,15 @@ impl Lower {
                 Some((j, other)) => {
                     let start = span.start as usize + 1 + i;
                     let end = span.start as usize + 1 + j + other.len_utf8();
-                    return Err(Diagnostic::error("bad_escape", format!("unknown escape `\\{other}` in a text"))
-                        .label(Span::new(self.file, start, end), "not an escape accord knows")
-                        .help("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`"));
+                    return Err(Diagnostic::error(
+                        "bad_escape",
+                        format!("unknown escape `\\{other}` in a text"),
+                    )
+                    .label(
+                        Span::new(self.file, start, end),
+                        "not an escape accord knows",
+                    )
+                    .help("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`"));
                 }
                 None => out.push('\\'),
             }
@@ -434,7 +585,9 @@ impl Lower {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
         inner.next(); // kw_test
-        let name_pair = inner.next().ok_or_else(|| internal(self.file, "test").label(span, ""))?;
+        let name_pair = inner
+            .next()
+            .ok_or_else(|| internal(self.file, "test").label(span, ""))?;
         let name_span = self.span(&name_pair);
         let name = self.string(name_pair)?;
         let mut items = vec![];
@@ -442,32 +595,52 @@ impl Lower {
             let pspan = self.span(&p);
             items.push(match p.as_rule() {
                 Rule::fact => TestItem::Fact(self.fact(p)?),
-                Rule::load_stmt => TestItem::Load { path: self.string(self.first(p)?)?, span: pspan },
+                Rule::load_stmt => TestItem::Load {
+                    path: self.string(self.first(p)?)?,
+                    span: pspan,
+                },
                 Rule::expect_stmt => {
-                    let e = p.into_inner().find(|x| !matches!(x.as_rule(), Rule::kw_expect | Rule::dot));
+                    let e = p
+                        .into_inner()
+                        .find(|x| !matches!(x.as_rule(), Rule::kw_expect | Rule::dot));
                     let e = e.ok_or_else(|| internal(self.file, "expect").label(pspan, ""))?;
                     TestItem::Expect(self.expectation(e, pspan)?)
                 }
                 _ => return Err(self.unexpected(&p)),
             });
         }
-        Ok(TestBlock { name, name_span, items, span })
+        Ok(TestBlock {
+            name,
+            name_span,
+            items,
+            span,
+        })
     }
 
     fn expectation(&self, pair: Pair<Rule>, span: Span) -> Result<Expectation> {
         Ok(match pair.as_rule() {
-            Rule::expect_holds => Expectation::Holds { atom: self.atom(self.first(pair)?)?, span },
+            Rule::expect_holds => Expectation::Holds {
+                atom: self.atom(self.first(pair)?)?,
+                span,
+            },
             Rule::expect_not => {
                 let atom = pair.into_inner().find(|p| p.as_rule() == Rule::atom);
                 let atom = atom.ok_or_else(|| internal(self.file, "expect not").label(span, ""))?;
-                Expectation::HoldsNot { atom: self.atom(atom)?, span }
+                Expectation::HoldsNot {
+                    atom: self.atom(atom)?,
+                    span,
+                }
             }
             Rule::expect_set => {
                 let mut inner = pair.into_inner();
-                let query = self.formula(inner.next().ok_or_else(|| internal(self.file, "expect"))?)?;
+                let query =
+                    self.formula(inner.next().ok_or_else(|| internal(self.file, "expect"))?)?;
                 let mut rows = vec![];
                 for tuple in inner {
-                    let row = tuple.into_inner().map(|t| self.expr(t)).collect::<Result<_>>()?;
+                    let row = tuple
+                        .into_inner()
+                        .map(|t| self.expr(t))
+                        .collect::<Result<_>>()?;
                     rows.push(row);
                 }
                 Expectation::Answers { query, rows, span }
@@ -495,7 +668,11 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
     if at_end {
         // Point at the last thing written, not at the invisible end of the file.
         let end = text.trim_end().len();
-        let last = text[..end].chars().next_back().map(|c| c.len_utf8()).unwrap_or(0);
+        let last = text[..end]
+            .chars()
+            .next_back()
+            .map(|c| c.len_utf8())
+            .unwrap_or(0);
         here = Span::new(file, end - last, end);
     }
 
@@ -530,8 +707,14 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
          (`p(x) ∧ q(x) ⇒ r(x).`), each ending with `.`"
             .to_string()
     };
-    let label = if at_end { "the input ends here" } else { "unexpected here" };
-    Diagnostic::error("syntax", message).label(here, label).help(help)
+    let label = if at_end {
+        "the input ends here"
+    } else {
+        "unexpected here"
+    };
+    Diagnostic::error("syntax", message)
+        .label(here, label)
+        .help(help)
 }
 
 /// Mistakes people make often enough to deserve their own message: looked for in the statement that
@@ -567,9 +750,12 @@ fn special_mistake(file: FileId, text: &str, pos: usize) -> Option<Diagnostic> {
             (b')', _) | (b'}', _) => depth -= 1,
             (b':', Some(b'-')) => {
                 return Some(
-                    Diagnostic::error("prolog_rule", "accord rules are written premises first, with `⇒`")
-                        .label(span(i, 2), "`:-` is Prolog's arrow")
-                        .help("write `premise ∧ premise ⇒ conclusion.` (or `=>` in ASCII)"),
+                    Diagnostic::error(
+                        "prolog_rule",
+                        "accord rules are written premises first, with `⇒`",
+                    )
+                    .label(span(i, 2), "`:-` is Prolog's arrow")
+                    .help("write `premise ∧ premise ⇒ conclusion.` (or `=>` in ASCII)"),
                 )
             }
             (b'=', Some(b'=')) => {
@@ -581,9 +767,12 @@ fn special_mistake(file: FileId, text: &str, pos: usize) -> Option<Diagnostic> {
             }
             (b',', _) if depth == 0 => {
                 return Some(
-                    Diagnostic::error("comma_between_premises", "premises are joined with `∧`, not `,`")
-                        .label(span(i, 1), "a comma only separates arguments")
-                        .help("write `p(x) ∧ q(x)` (or `and` in ASCII)"),
+                    Diagnostic::error(
+                        "comma_between_premises",
+                        "premises are joined with `∧`, not `,`",
+                    )
+                    .label(span(i, 1), "a comma only separates arguments")
+                    .help("write `p(x) ∧ q(x)` (or `and` in ASCII)"),
                 )
             }
             _ => {}
@@ -601,7 +790,11 @@ fn statement_start(text: &str, pos: usize) -> usize {
     let mut i = before.len();
     while i > 0 {
         i -= 1;
-        if before[i] == b'.' && !before.get(i + 1).is_some_and(|c| c.is_ascii_digit() || *c == b'.') {
+        if before[i] == b'.'
+            && !before
+                .get(i + 1)
+                .is_some_and(|c| c.is_ascii_digit() || *c == b'.')
+        {
             return i + 1;
         }
         if before[i] == b'{' || before[i] == b'}' {
@@ -643,8 +836,12 @@ fn describe(grammar_rule: Rule) -> Option<&'static str> {
         Rule::annotation
         | Rule::source_annotation
         | Rule::effective_annotation
-        | Rule::exception_annotation => "an annotation (`source`, `effective`, `exception to`) or `:`",
-        Rule::expect_stmt | Rule::expect_holds | Rule::expect_not | Rule::expect_set => "an expectation",
+        | Rule::exception_annotation => {
+            "an annotation (`source`, `effective`, `exception to`) or `:`"
+        }
+        Rule::expect_stmt | Rule::expect_holds | Rule::expect_not | Rule::expect_set => {
+            "an expectation"
+        }
         Rule::load_stmt => "`load`",
         Rule::tuple => "a row",
         Rule::unit => "a unit (`days`, `months`, `years`)",
@@ -703,19 +900,32 @@ mod tests {
              rule carve exception to card, other: bad(s) ⇒ ok(s).\n\
              fact us_mx source \"https://www.cbp.gov\": mra(US, MX, 2014-10-17).\n",
         );
-        let Item::Subject(block) = &f.items[0] else { panic!() };
-        let Formula::And(parts, _) = &block.rules[0].body else { panic!() };
-        let Formula::Subject(s) = &parts[0] else { panic!("{:?}", parts[0]) };
+        let Item::Subject(block) = &f.items[0] else {
+            panic!()
+        };
+        let Formula::And(parts, _) = &block.rules[0].body else {
+            panic!()
+        };
+        let Formula::Subject(s) = &parts[0] else {
+            panic!("{:?}", parts[0])
+        };
         assert_eq!(s.relation.text, "certified");
         assert!(matches!(&s.qualifier, Some(Literal::Text { value, .. }) if value == "NEEC"));
         assert!(matches!(&parts[1], Formula::Atom(a) if a.relation.text == "MRA"));
-        assert!(matches!(&block.rules[0].head, Conclusion::Subject(h) if h.relation.text == "fewer_exams"));
+        assert!(
+            matches!(&block.rules[0].head, Conclusion::Subject(h) if h.relation.text == "fewer_exams")
+        );
         let Item::Rule(r) = &f.items[1] else { panic!() };
         assert_eq!(r.name.as_ref().map(|n| n.text.as_str()), Some("card"));
         assert_eq!(r.annotations.len(), 2);
         let Item::Rule(r) = &f.items[2] else { panic!() };
-        assert!(matches!(&r.annotations[0], Annotation::ExceptionTo { rules, .. } if rules.len() == 2));
-        assert!(matches!(&f.items[3], Item::Fact(FactDecl { name: Some(_), .. })));
+        assert!(
+            matches!(&r.annotations[0], Annotation::ExceptionTo { rules, .. } if rules.len() == 2)
+        );
+        assert!(matches!(
+            &f.items[3],
+            Item::Fact(FactDecl { name: Some(_), .. })
+        ));
     }
 
     #[test]
@@ -729,9 +939,13 @@ mod tests {
              test \"card\" { a(X). load \"t.json\". expect b(X). expect not c(X). expect b(x) = { (X), Y }. }\n",
         );
         assert_eq!(f.items.len(), 6);
-        let Item::Relation(r) = &f.items[1] else { panic!() };
+        let Item::Relation(r) = &f.items[1] else {
+            panic!()
+        };
         assert!(r.symmetric);
-        let Item::Relation(r) = &f.items[2] else { panic!() };
+        let Item::Relation(r) = &f.items[2] else {
+            panic!()
+        };
         assert!(r.open);
         let Item::Test(t) = &f.items[5] else { panic!() };
         assert_eq!(t.items.len(), 5);
@@ -745,7 +959,11 @@ mod tests {
     #[test]
     fn errors_speak_plainly() {
         let d = error("a(X) ⇒ b(X)\n");
-        assert!(d.message.contains("found the end of the file"), "{}", d.message);
+        assert!(
+            d.message.contains("found the end of the file"),
+            "{}",
+            d.message
+        );
         let d = error("b(x) :- a(x).");
         assert_eq!(d.code, "prolog_rule");
         let d = error("a(x), b(x) ⇒ c(x).");
@@ -759,15 +977,26 @@ mod tests {
     #[test]
     fn spans_are_exact() {
         let f = parse("  program(NEEC, MX).");
-        let Item::Fact(fact) = &f.items[0] else { panic!() };
-        assert_eq!((fact.atom.relation.span.start, fact.atom.relation.span.end), (2, 9));
+        let Item::Fact(fact) = &f.items[0] else {
+            panic!()
+        };
+        assert_eq!(
+            (fact.atom.relation.span.start, fact.atom.relation.span.end),
+            (2, 9)
+        );
         assert_eq!((fact.span.start, fact.span.end), (2, 20));
     }
 
     #[test]
     fn queries_and_repl_lines() {
         assert!(parse_query(FileId(0), "fewer_exams(s) ∧ shipment(s, e, US, d)").is_ok());
-        assert!(matches!(parse_repl_line(FileId(0), "a(X)."), Ok(ReplLine::Item(Item::Fact(_)))));
-        assert!(matches!(parse_repl_line(FileId(0), "a(x)"), Ok(ReplLine::Query(_))));
+        assert!(matches!(
+            parse_repl_line(FileId(0), "a(X)."),
+            Ok(ReplLine::Item(Item::Fact(_)))
+        ));
+        assert!(matches!(
+            parse_repl_line(FileId(0), "a(x)"),
+            Ok(ReplLine::Query(_))
+        ));
     }
 }

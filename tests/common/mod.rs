@@ -29,7 +29,10 @@ pub fn accord(args: &[&str]) -> Output {
 /// Runs `accord ARGS…` in `dir`, with `stdin` fed to it when given.
 pub fn accord_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_accord"));
-    cmd.args(args).current_dir(dir).env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE");
     let output = match stdin {
         Some(input) => {
             use std::io::Write;
@@ -38,9 +41,12 @@ pub fn accord_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
                 .stderr(std::process::Stdio::piped());
             let mut child = cmd.spawn().expect("the accord binary runs");
             if let Some(mut pipe) = child.stdin.take() {
-                pipe.write_all(input.as_bytes()).expect("stdin accepts the script");
+                pipe.write_all(input.as_bytes())
+                    .expect("stdin accepts the script");
             }
-            child.wait_with_output().expect("the accord binary finishes")
+            child
+                .wait_with_output()
+                .expect("the accord binary finishes")
         }
         None => cmd.output().expect("the accord binary runs"),
     };

@@ -59,11 +59,13 @@ pub fn relation(program: &mut Program, name: &str, types: &[ValueType]) -> Relat
             .map(|ty| Column {
                 name: None,
                 ty: *ty,
+                optional: false,
             })
             .collect(),
         kind: RelationKind::User,
         span: None,
         declared: true,
+        open: false,
         order: id.0,
     });
     id
@@ -74,6 +76,8 @@ pub fn fact(program: &mut Program, relation: RelationId, values: &[Value]) {
         relation,
         values: values.to_vec(),
         span: Span::default(),
+        name: None,
+        source: None,
     });
 }
 

@@ -1,0 +1,143 @@
+//! The library's front door: load a policy and facts, evaluate, and keep what explanations need.
+//!
+//! [`Engine`] owns everything one policy run needs — the source map, the value store, the checked
+//! program and the base facts — so there is no global state and several engines can live side by side.
+//! Front ends (`cli`, `repl`) and library users go through it.
+
+use std::path::PathBuf;
+
+use crate::check::{check, CheckOptions, Checked};
+use crate::diagnostic::Diagnostic;
+use crate::eval::{evaluate, EvalError, EvalOptions, Model};
+use crate::facts::FactSet;
+use crate::ir::Program;
+use crate::syntax::SourceMap;
+use crate::value::ValueStore;
+use crate::workspace::{load_policy, Policy};
+
+/// Why an engine could not be built: the diagnostics, and the sources they point into.
+#[derive(Debug)]
+pub struct Failure {
+    pub sources: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A checked policy with its base facts.
+#[derive(Debug)]
+pub struct Engine {
+    pub sources: SourceMap,
+    pub values: ValueStore,
+    pub policy: Policy,
+    pub checked: Checked,
+    pub facts: FactSet,
+}
+
+impl Engine {
+    /// Reads, parses and checks the policy at `paths` (files or directories).
+    pub fn load(paths: &[PathBuf], options: &CheckOptions) -> Result<Engine, Failure> {
+        let mut sources = SourceMap::new();
+        let (policy, mut diagnostics) = load_policy(paths, &mut sources);
+        if paths.is_empty() {
+            diagnostics.push(
+                Diagnostic::error("no_policy", "no policy files were given").help(
+                    "name policy files or directories: `accord eval policies/ --facts data.json`",
+                ),
+            );
+        }
+        let mut values = ValueStore::new();
+        let checked = match check(&policy, &mut values, options) {
+            Ok(c) if diagnostics.is_empty() => c,
+            Ok(_) => {
+                return Err(Failure {
+                    sources,
+                    diagnostics,
+                })
+            }
+            Err(mut d) => {
+                diagnostics.append(&mut d);
+                crate::diagnostic::sort(&mut diagnostics);
+                return Err(Failure {
+                    sources,
+                    diagnostics,
+                });
+            }
+        };
+        let facts = FactSet::for_program(&checked.program);
+        Ok(Engine {
+            sources,
+            values,
+            policy,
+            checked,
+            facts,
+        })
+    }
+
+    pub fn program(&self) -> &Program {
+        &self.checked.program
+    }
+
+    /// Loads data files; all or nothing: on any error the engine's facts are unchanged.
+    pub fn load_facts(&mut self, paths: &[PathBuf]) -> Result<(), Vec<Diagnostic>> {
+        if paths.is_empty() {
+            return Ok(());
+        }
+        let loaded = crate::facts::load(
+            paths,
+            &self.checked.program,
+            &mut self.values,
+            &mut self.sources,
+        )?;
+        self.facts.merge(loaded);
+        Ok(())
+    }
+
+    /// Evaluates the policy over its facts.
+    pub fn evaluate(&mut self, options: &EvalOptions) -> Result<Model, EvalError> {
+        evaluate(
+            &self.checked.program,
+            &self.facts,
+            &mut self.values,
+            options,
+        )
+    }
+}
+
+/// An evaluation error as a diagnostic: names the relation that grew and the rule that grew it.
+pub fn eval_diagnostic(error: &EvalError, program: &Program) -> Diagnostic {
+    let with_rule = |d: Diagnostic, rule: Option<crate::ir::RuleId>| match rule {
+        Some(r) => d.label(program.rule(r).origin.span, "this rule was deriving"),
+        None => d,
+    };
+    let name = |r: crate::ir::RelationId| program.relation(r).name.clone();
+    match error {
+        EvalError::TooManyFacts { relation, rule, limit } => with_rule(
+            Diagnostic::error(
+                "too_many_facts",
+                format!("evaluation stopped: more than {limit} facts, `{}` still growing", name(*relation)),
+            ),
+            *rule,
+        )
+        .help("a rule that computes new values (`n(x) ⇒ n(x + 1)`) never stops; otherwise raise the limit with `--max-facts`"),
+        EvalError::Timeout { relation, rule } => with_rule(
+            Diagnostic::error("timeout", format!("evaluation ran out of time while deriving `{}`", name(*relation))),
+            *rule,
+        )
+        .help("raise the limit with `--timeout SECONDS`, or look for a rule that keeps deriving new values"),
+        EvalError::Arithmetic { rule, error } => with_rule(
+            Diagnostic::error("arithmetic", format!("arithmetic failed: {error}")),
+            Some(*rule),
+        )
+        .help("integers are 64-bit and never wrap; check the values this rule computes with"),
+        EvalError::AggregateArithmetic { aggregate, error } => {
+            Diagnostic::error("arithmetic", format!("an aggregate failed: {error}"))
+                .label(program.aggregates[*aggregate].span, "this aggregate")
+                .help("integers are 64-bit and never wrap; a sum of large numbers can overflow")
+        }
+        EvalError::QueryArithmetic { error } => Diagnostic::error("arithmetic", format!("arithmetic failed: {error}"))
+            .help("integers are 64-bit and never wrap"),
+        EvalError::Unsafe { .. } | EvalError::NotStratifiable { .. } => {
+            Diagnostic::error("internal", format!("internal error: {error}"))
+                .help("the checker should have rejected this program; please report it with the policy")
+        }
+    }
+}
