@@ -135,7 +135,7 @@ fn canonical(s: &mut Scanner<'_>, sink: &mut Sink<'_>) -> Result<(), SyntaxError
                 sink.report.push(*problem);
                 s.skip()?;
             }
-            Ok(rel) if s.peek() != Some(b'[') => {
+            Ok(_) if s.peek() != Some(b'[') => {
                 let d = s.datum()?;
                 let message = format!(
                     "expected an array of rows for `{}`, found {}",
@@ -146,7 +146,6 @@ fn canonical(s: &mut Scanner<'_>, sink: &mut Sink<'_>) -> Result<(), SyntaxError
                     Problem::new("bad_value", message, datum_place(&d), "not an array")
                         .help(CANONICAL_HELP),
                 );
-                let _ = rel;
             }
             Ok(rel) => {
                 s.expect(b'[', "`[`")?;

@@ -11,6 +11,13 @@
 //! [`ValueStore`] may have gained interned texts and numbers from rows that were read; that is harmless
 //! (ids are only meaningful through the facts that hold them).
 //!
+//! Diagnostic codes: `unreadable_file` (missing path, I/O error, not a data file), `invalid_utf8`,
+//! `invalid_json`, `unknown_relation`, `undeclared_csv`, `missing_column`, `extra_column`,
+//! `duplicate_column`, `ragged_row`, `wrong_arity`, `bad_value`, `bad_date`, and `too_many_errors` (the
+//! summary after a file's first 20). Value and row diagnostics name the relation, the row (CSV: the
+//! line; JSON: the row's index within its relation in the file, and its line), the column, the expected
+//! type and the text found, and label the offending text.
+//!
 //! A data file's text is added to the [`SourceMap`] (named by the path as given, or joined under the
 //! directory given) only when a diagnostic points into it; on success no text is kept.
 
