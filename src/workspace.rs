@@ -73,7 +73,16 @@ impl Loader<'_> {
             collect_accord_files(path, &mut files);
             files.sort();
             for file in files {
-                self.load_file(&file, &root, None);
+                match confine(&file, &root) {
+                    Ok(()) => self.load_file(&file, &root, None),
+                    Err(reason) => self.diagnostics.push(
+                        Diagnostic::error(
+                            "import_outside_root",
+                            format!("`{}` {reason}", file.display()),
+                        )
+                        .help("a symbolic link in a policy directory must point inside it"),
+                    ),
+                }
             }
         } else {
             let parent = path
@@ -190,7 +199,10 @@ fn collect_accord_files(dir: &Path, out: &mut Vec<PathBuf>) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.is_dir() {
+        // Symbolic links to directories are not followed (no loops, no escape); linked files are
+        // confined by the caller.
+        let is_real_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_real_dir {
             collect_accord_files(&path, out);
         } else if path.extension().is_some_and(|e| e == "accord") {
             out.push(path);
