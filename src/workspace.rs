@@ -68,12 +68,15 @@ impl Loader<'_> {
             return;
         };
         if meta.is_dir() {
-            let root = canonical(path);
+            let root = Root {
+                canonical: canonical(path),
+                shown: display_path(path),
+            };
             let mut files = vec![];
             collect_accord_files(path, &mut files);
             files.sort();
             for file in files {
-                match confine(&file, &root) {
+                match confine(&file, &root.canonical) {
                     Ok(()) => self.load_file(&file, &root, None),
                     Err(reason) => self.diagnostics.push(
                         Diagnostic::error(
@@ -89,11 +92,15 @@ impl Loader<'_> {
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            self.load_file(path, &canonical(parent), None);
+            let root = Root {
+                canonical: canonical(parent),
+                shown: display_path(parent),
+            };
+            self.load_file(path, &root, None);
         }
     }
 
-    fn load_file(&mut self, path: &Path, root: &Path, imported_at: Option<Span>) {
+    fn load_file(&mut self, path: &Path, root: &Root, imported_at: Option<Span>) {
         let canon = canonical(path);
         if self.seen.contains(&canon) {
             return;
@@ -151,19 +158,26 @@ impl Loader<'_> {
         let dir = path.parent().unwrap_or(Path::new("."));
         for (relative, span) in imports {
             let target = dir.join(&relative);
-            match confine(&target, root) {
+            match confine(&target, &root.canonical) {
                 Ok(()) => self.load_file(&target, root, Some(span)),
                 Err(reason) => self.diagnostics.push(
                     Diagnostic::error("import_outside_root", format!("`{relative}` {reason}"))
                         .label(span, "imported here")
                         .help(format!(
                             "imports are relative to the importing file and must stay inside the policy root `{}`",
-                            root.display()
+                            root.shown
                         )),
                 ),
             }
         }
     }
+}
+
+/// The directory a policy argument may read under.
+struct Root {
+    canonical: PathBuf,
+    /// As the user gave it, for messages.
+    shown: String,
 }
 
 fn with_label(d: Diagnostic, span: Option<Span>, text: &str) -> Diagnostic {
