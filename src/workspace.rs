@@ -223,3 +223,59 @@ fn collect_accord_files(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tempdir(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("accord-workspace-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("temp dir");
+        dir
+    }
+
+    #[test]
+    fn directories_load_sorted_and_each_file_once() {
+        let dir = tempdir("sorted");
+        fs::create_dir_all(dir.join("sub")).unwrap();
+        fs::write(dir.join("b.accord"), "import \"sub/a.accord\".\nb(X).\n").unwrap();
+        fs::write(dir.join("sub/a.accord"), "import \"../b.accord\".\na(X).\n").unwrap();
+        fs::write(dir.join("notes.txt"), "not a policy").unwrap();
+        let mut sources = SourceMap::new();
+        let (policy, diags) = load_policy(&[dir.clone(), dir.join("b.accord")], &mut sources);
+        assert!(diags.is_empty(), "{diags:?}");
+        let names: Vec<&str> = policy
+            .files
+            .iter()
+            .map(|(id, _)| sources.get(*id).name.as_str())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(
+            names[0].ends_with("b.accord") && names[1].ends_with("a.accord"),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn a_parse_error_leaves_the_file_out_and_is_reported() {
+        let dir = tempdir("bad");
+        fs::write(dir.join("p.accord"), "a(X)\n").unwrap();
+        let mut sources = SourceMap::new();
+        let (policy, diags) = load_policy(&[dir.join("p.accord")], &mut sources);
+        assert!(policy.files.is_empty());
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, "syntax");
+    }
+
+    #[test]
+    fn confinement_resolves_dot_dot() {
+        let dir = tempdir("confine");
+        fs::create_dir_all(dir.join("root")).unwrap();
+        fs::write(dir.join("outside.accord"), "").unwrap();
+        let root = fs::canonicalize(dir.join("root")).unwrap();
+        assert!(confine(&dir.join("root/../outside.accord"), &root).is_err());
+        assert!(confine(&dir.join("root/missing.accord"), &root).is_err());
+    }
+}
