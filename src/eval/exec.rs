@@ -124,14 +124,15 @@ impl<'a> Exec<'a> {
                     Version::Stable => (0, window.recent_start.min(rows.len())),
                     Version::Recent => (window.recent_start, window.recent_end.min(rows.len())),
                 };
-                let key: Vec<Value> = key.iter().map(|o| operand(*o, bindings)).collect();
+                let mut buffer = KeyBuffer::default();
+                let key = buffer.fill(key, bindings);
                 let index = if *probe {
                     self.index(*relation, key_columns)
                 } else {
                     None
                 };
                 if let Some(index) = index {
-                    for r in index.lookup(rows, &key, end) {
+                    for r in index.lookup(rows, key, end) {
                         if (r as usize) < start {
                             continue;
                         }
@@ -146,7 +147,7 @@ impl<'a> Exec<'a> {
                         let values = rows.row(r);
                         let matches = key_columns
                             .iter()
-                            .zip(&key)
+                            .zip(key)
                             .all(|(c, k)| values.get(*c) == Some(k));
                         if matches && bind_row(values, actions, bindings) {
                             self.step(plan, i + 1, bindings, head, row)?;
@@ -164,15 +165,16 @@ impl<'a> Exec<'a> {
                 let Some(rows) = self.relations.get(relation.index()) else {
                     return self.step(plan, i + 1, bindings, head, row);
                 };
-                let key: Vec<Value> = key.iter().map(|o| operand(*o, bindings)).collect();
+                let mut buffer = KeyBuffer::default();
+                let key = buffer.fill(key, bindings);
                 let found = if *exact {
-                    rows.find(&key).is_some()
+                    rows.find(key).is_some()
                 } else if key_columns.is_empty() {
                     !rows.is_empty()
                 } else if let Some(index) = self.index(*relation, key_columns) {
-                    index.lookup(rows, &key, rows.len()).next().is_some()
+                    index.lookup(rows, key, rows.len()).next().is_some()
                 } else {
-                    !rows.lookup(key_columns, &key, rows.len()).is_empty()
+                    !rows.lookup(key_columns, key, rows.len()).is_empty()
                 };
                 if found {
                     Ok(())
@@ -217,6 +219,27 @@ impl<'a> Exec<'a> {
             return Err(ExecError::TooManyFacts);
         }
         Ok(())
+    }
+}
+
+/// A lookup key: on the stack for up to eight columns, on the heap beyond.
+#[derive(Default)]
+struct KeyBuffer {
+    inline: [Value; 8],
+    heap: Vec<Value>,
+}
+
+impl KeyBuffer {
+    fn fill(&mut self, operands: &[Operand], bindings: &[Value]) -> &[Value] {
+        if operands.len() <= self.inline.len() {
+            for (slot, o) in self.inline.iter_mut().zip(operands) {
+                *slot = operand(*o, bindings);
+            }
+            &self.inline[..operands.len()]
+        } else {
+            self.heap = operands.iter().map(|o| operand(*o, bindings)).collect();
+            &self.heap
+        }
     }
 }
 

@@ -169,6 +169,16 @@ impl Engine<'_> {
                 }
                 Ok(())
             };
+        let mut counts: Vec<usize> = facts.tables.iter().map(|t| t.len()).collect();
+        counts.resize(self.relations.len(), 0);
+        for fact in &self.program.facts {
+            if let Some(c) = counts.get_mut(fact.relation.index()) {
+                *c += 1;
+            }
+        }
+        for (rows, count) in self.relations.iter_mut().zip(counts) {
+            rows.reserve(count);
+        }
         for fact in &self.program.facts {
             add(
                 &mut self.relations,
@@ -310,6 +320,7 @@ impl Engine<'_> {
         let Some(rows) = self.relations.get_mut(relation.index()) else {
             return Ok(0);
         };
+        rows.reserve(pending.len());
         let mut added = 0;
         for i in 0..pending.len() {
             if rows.insert(pending.row(i), round) {

@@ -127,6 +127,16 @@ impl Rows {
         true
     }
 
+    /// Makes room for `additional` more rows.
+    pub fn reserve(&mut self, additional: usize) {
+        self.values.reserve(additional * self.arity);
+        self.rounds.reserve(additional);
+        let (values, arity) = (&self.values, self.arity);
+        self.dedup.reserve(additional, |&id| {
+            hash_values(values[id as usize * arity..(id as usize + 1) * arity].iter())
+        });
+    }
+
     /// The index on `columns`, if one was built.
     pub fn index(&self, columns: &[usize]) -> Option<&Index> {
         self.indexes.iter().find(|i| i.columns == columns)
