@@ -29,7 +29,8 @@ pub struct Window {
 pub enum ExecError {
     Arithmetic(ArithmeticError),
     Timeout,
-    TooManyFacts,
+    /// `pending` holds more than `pending_limit` rows.
+    Full,
 }
 
 impl From<ArithmeticError> for ExecError {
@@ -52,6 +53,8 @@ pub struct Exec<'a> {
     pub round: u32,
     /// The most rows `pending` may hold.
     pub pending_limit: usize,
+    /// Only rows derived before this round are visible (`u32::MAX`: all rows).
+    pub below_round: u32,
     pub ticks: u32,
 }
 
@@ -133,7 +136,7 @@ impl<'a> Exec<'a> {
                 };
                 if let Some(index) = index {
                     for r in index.lookup(rows, key, end) {
-                        if (r as usize) < start {
+                        if (r as usize) < start || rows.round(r as usize) >= self.below_round {
                             continue;
                         }
                         self.tick()?;
@@ -144,6 +147,9 @@ impl<'a> Exec<'a> {
                 } else {
                     for r in start..end {
                         self.tick()?;
+                        if rows.round(r) >= self.below_round {
+                            continue;
+                        }
                         let values = rows.row(r);
                         let matches = key_columns
                             .iter()
@@ -216,7 +222,7 @@ impl<'a> Exec<'a> {
             return Ok(());
         }
         if self.pending.insert(row, self.round) && self.pending.len() > self.pending_limit {
-            return Err(ExecError::TooManyFacts);
+            return Err(ExecError::Full);
         }
         Ok(())
     }

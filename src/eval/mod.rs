@@ -24,10 +24,11 @@
 //! invariants; a program that breaks them gets an [`EvalError`] instead.
 
 mod aggregate;
+mod derive;
 mod exec;
 mod model;
-pub mod plan;
-pub mod storage;
+mod plan;
+mod storage;
 
 #[cfg(test)]
 pub(crate) mod testing;
@@ -36,6 +37,7 @@ mod tests;
 
 use std::time::{Duration, Instant};
 
+pub use derive::{derivation, Derivation};
 pub use model::Model;
 
 use crate::facts::{FactOrigin, FactSet};
@@ -291,6 +293,7 @@ impl Engine<'_> {
             pending,
             round: self.round,
             pending_limit: self.max_facts.saturating_sub(total),
+            below_round: u32::MAX,
             ticks: 0,
         };
         exec.run(plan, rule.vars.len(), &rule.head_args)
@@ -300,7 +303,7 @@ impl Engine<'_> {
                     relation,
                     rule: Some(id),
                 },
-                ExecError::TooManyFacts => EvalError::TooManyFacts {
+                ExecError::Full => EvalError::TooManyFacts {
                     relation,
                     rule: Some(id),
                     limit: self.max_facts,
@@ -503,12 +506,13 @@ pub fn answer(
         pending: &mut pending,
         round: 0,
         pending_limit: usize::MAX,
+        below_round: u32::MAX,
         ticks: 0,
     };
     // No deadline and no limit: arithmetic is the only way a query fails.
     exec.run(&plan, vars.len(), &head).map_err(|e| match e {
         ExecError::Arithmetic(error) => EvalError::QueryArithmetic { error },
-        ExecError::Timeout | ExecError::TooManyFacts => EvalError::Unsafe { rule: None },
+        ExecError::Timeout | ExecError::Full => EvalError::Unsafe { rule: None },
     })?;
     Ok((0..pending.len())
         .map(|i| pending.row(i).to_vec())

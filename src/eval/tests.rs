@@ -444,3 +444,77 @@ fn a_deadline_in_the_past_times_out() {
     );
     assert!(matches!(result, Err(EvalError::Timeout { .. })));
 }
+
+#[test]
+fn derivations_use_rows_of_smaller_rounds() {
+    let mut values = ValueStore::new();
+    let mut b = Builder::default();
+    let edge = b.relation("edge", &[Number, Number]);
+    let path = b.relation("path", &[Number, Number]);
+    let reach_count = b.relation("reach_count", &[Number, Number]);
+    for i in 0..6 {
+        let (x, y) = (n(&mut values, i), n(&mut values, i + 1));
+        b.fact(edge, &[x, y]);
+    }
+    b.rule(
+        path,
+        vec![ev(0), ev(1)],
+        vec![atom(edge, vec![var(0), var(1)])],
+        &[Number, Number],
+    );
+    let rule = b.rule(
+        path,
+        vec![ev(0), ev(2)],
+        vec![
+            atom(path, vec![var(0), var(1)]),
+            atom(edge, vec![var(1), Term::Var(ir::VarId(2))]),
+        ],
+        &[Number, Number, Number],
+    );
+    b.aggregate(AggregateOp::Count, path, reach_count, &[0], None);
+    let model = run(&b, &mut values).expect("evaluates");
+    let (zero, six) = (n(&mut values, 0), n(&mut values, 6));
+    let far = model.find(path, &[zero, six]).expect("0 reaches 6");
+    // Follow premises down to base facts; every step goes to a smaller round.
+    let mut todo = vec![(path, far)];
+    let mut steps = 0;
+    while let Some((relation, row)) = todo.pop() {
+        steps += 1;
+        match derivation(&model, &b.program, relation, row, &mut values).expect("derivable") {
+            Derivation::Base(_) => assert_eq!(model.round(relation, row), 0),
+            Derivation::Rule { premises, .. } => {
+                for (r, i) in premises {
+                    assert!(model.round(r, i) < model.round(relation, row));
+                    todo.push((r, i));
+                }
+            }
+            Derivation::Aggregate { .. } => panic!("path is not an aggregate"),
+        }
+    }
+    // path(0, 6) … path(0, 1) and the six edges.
+    assert_eq!(steps, 12);
+    match derivation(&model, &b.program, path, far, &mut values) {
+        Some(Derivation::Rule {
+            rule: r, bindings, ..
+        }) => {
+            assert_eq!(r, rule);
+            assert_eq!(bindings, vec![zero, n(&mut values, 5), six]);
+        }
+        other => panic!("expected a rule instance, got {other:?}"),
+    }
+    let five = n(&mut values, 5);
+    let count_row = model
+        .find(reach_count, &[n(&mut values, 1), five])
+        .expect("1 reaches 5 nodes");
+    match derivation(&model, &b.program, reach_count, count_row, &mut values) {
+        Some(Derivation::Aggregate {
+            aggregate: 0,
+            premises,
+        }) => assert_eq!(premises.len(), 5),
+        other => panic!("expected an aggregate group, got {other:?}"),
+    }
+    assert_eq!(
+        derivation(&model, &b.program, path, 1000, &mut values),
+        None
+    );
+}
