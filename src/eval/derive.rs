@@ -8,7 +8,7 @@
 //! complete before the row's stratum started.
 
 use crate::eval::aggregate;
-use crate::eval::exec::{Exec, ExecError, Window};
+use crate::eval::exec::{Exec, ExecError};
 use crate::eval::plan::{self, Version};
 use crate::eval::storage::{Index, Rows};
 use crate::eval::Model;
@@ -150,19 +150,11 @@ fn instance(
             }
         }
     }
-    let windows: Vec<Window> = model
-        .relations
-        .iter()
-        .map(|r| Window {
-            recent_start: r.len(),
-            recent_end: r.len(),
-        })
-        .collect();
     let mut pending = Rows::new(var_types.len());
     let mut exec = Exec {
         relations: &model.relations,
         extra_indexes: &extra,
-        windows: &windows,
+        windows: &[],
         values,
         deadline: None,
         existing: None,

@@ -17,11 +17,21 @@ use crate::ir::{Expr, RelationId};
 use crate::value::{self, ArithmeticError, Number, Value, ValueStore, ValueType};
 
 /// The semi-naive row ranges of one relation: stable rows are `0..recent_start`, recent rows
-/// `recent_start..recent_end`. Outside the current stratum both equal the relation's length.
-#[derive(Clone, Copy, Debug, Default)]
+/// `recent_start..recent_end` (both clamped to the relation's length). The default, for relations outside
+/// the current recursive stratum, makes every row stable and none recent.
+#[derive(Clone, Copy, Debug)]
 pub struct Window {
     pub recent_start: usize,
     pub recent_end: usize,
+}
+
+impl Default for Window {
+    fn default() -> Window {
+        Window {
+            recent_start: usize::MAX,
+            recent_end: usize::MAX,
+        }
+    }
 }
 
 /// Why a plan stopped.

@@ -348,19 +348,9 @@ impl Engine<'_> {
         }
     }
 
-    fn reset_windows(&mut self) {
-        for (w, rows) in self.windows.iter_mut().zip(&self.relations) {
-            *w = Window {
-                recent_start: rows.len(),
-                recent_end: rows.len(),
-            };
-        }
-    }
-
     /// A stratum without recursion: each rule once, over complete relations.
     fn single_pass(&mut self, rules: &[RuleId], values: &mut ValueStore) -> Result<(), EvalError> {
         self.round += 1;
-        self.reset_windows();
         for &id in rules {
             let rule = self.program.rule(id);
             self.check_time(rule.head, Some(id))?;
@@ -413,7 +403,6 @@ impl Engine<'_> {
 
         // First round: every rule over everything.
         self.round += 1;
-        self.reset_windows();
         for (&id, plan) in rules.iter().zip(&full_plans) {
             let head = program.rule(id).head;
             self.check_time(head, Some(id))?;
@@ -436,6 +425,12 @@ impl Engine<'_> {
                 }
             }
             changed = self.advance(members, &mut pending)?;
+        }
+        // Complete now: later strata see every row as stable.
+        for relation in members {
+            if let Some(w) = self.windows.get_mut(relation.index()) {
+                *w = Window::default();
+            }
         }
         Ok(())
     }
@@ -487,19 +482,11 @@ pub fn answer(
             }
         }
     }
-    let windows: Vec<Window> = model
-        .relations
-        .iter()
-        .map(|r| Window {
-            recent_start: r.len(),
-            recent_end: r.len(),
-        })
-        .collect();
     let mut pending = Rows::new(vars.len());
     let mut exec = Exec {
         relations: &model.relations,
         extra_indexes: &extra,
-        windows: &windows,
+        windows: &[],
         values,
         deadline: None,
         existing: None,

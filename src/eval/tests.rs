@@ -518,3 +518,33 @@ fn derivations_use_rows_of_smaller_rounds() {
         None
     );
 }
+
+#[test]
+fn many_strata_stay_linear() {
+    let mut values = ValueStore::new();
+    let mut b = Builder::default();
+    let blocked = b.relation("blocked", &[Number]);
+    let ids: Vec<RelationId> = (0..5_000)
+        .map(|i| b.relation(&format!("r{i}"), &[Number]))
+        .collect();
+    let (one, two) = (n(&mut values, 1), n(&mut values, 2));
+    b.fact(ids[0], &[one]);
+    b.fact(ids[0], &[two]);
+    b.fact(blocked, &[two]);
+    for w in ids.windows(2) {
+        b.rule(
+            w[1],
+            vec![ev(0)],
+            vec![atom(w[0], vec![var(0)]), neg(blocked, vec![var(0)])],
+            &[Number],
+        );
+    }
+    let start = Instant::now();
+    let model = run(&b, &mut values).expect("evaluates");
+    assert_eq!(model.len(ids[4_999]), 1);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        start.elapsed()
+    );
+}
