@@ -11,7 +11,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use accord::eval::{derivation, evaluate, Derivation, EvalOptions, Model};
+use accord::eval::{derivation, evaluate, evaluate_owned, Derivation, EvalOptions, Model};
 use accord::facts::{FactOrigin, FactSet};
 use accord::ir::{AggregateOp, CompareOp, Expr, Literal, Program, RelationId, Term};
 use accord::value::{ArithOp, Number, Value, ValueStore, ValueType};
@@ -331,6 +331,15 @@ fn check(program: &Program, facts: &FactSet, values: &mut ValueStore) -> Result<
                 }
                 Some(Derivation::Base(_)) => {}
             }
+        }
+    }
+    // Moving the fact set in gives the same model.
+    let owned = evaluate_owned(program, facts.clone(), values, &EvalOptions::default())
+        .map_err(|e| format!("evaluate_owned failed: {e:?}"))?;
+    for (i, rows) in expected.iter().enumerate() {
+        let relation = RelationId(i as u32);
+        if &as_set(&owned, relation) != rows || owned.len(relation) != rows.len() {
+            return Err(format!("relation {i}: evaluate_owned differs"));
         }
     }
     // Rule order must not change the result.

@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Instant;
 
-use accord::eval::{evaluate, EvalOptions};
+use accord::eval::{evaluate, evaluate_owned, EvalOptions};
 use accord::facts::{FactOrigin, FactSet};
 use accord::ir::{AggregateOp, CompareOp, Expr, Program, Term};
 use accord::value::{Number, ValueStore, ValueType};
@@ -114,7 +114,12 @@ fn trusted_trader_workload() {
     );
     let _ = Expr::Const(values.number(Number::Int(0)));
     let start = Instant::now();
-    let model = evaluate(&p, &facts, &mut values, &EvalOptions::default()).expect("evaluates");
+    let model = if n <= 2_000 {
+        evaluate(&p, &facts, &mut values, &EvalOptions::default()).expect("evaluates")
+    } else {
+        let facts = std::mem::take(&mut facts);
+        evaluate_owned(&p, facts, &mut values, &EvalOptions::default()).expect("evaluates")
+    };
     let elapsed = start.elapsed();
     eprintln!(
         "n={n}: {:?}, {} facts, fast_lane {}, recognized {}, model heap {} MiB",

@@ -40,7 +40,7 @@ use std::time::{Duration, Instant};
 pub use derive::{derivation, Derivation};
 pub use model::Model;
 
-use crate::facts::{FactOrigin, FactSet};
+use crate::facts::{FactOrigin, FactSet, Table};
 use crate::ir::{self, Expr, Literal, Program, RelationId, RuleId};
 use crate::stratify::{stratify, NegativeCycle};
 use crate::value::{ArithmeticError, Value, ValueStore, ValueType};
@@ -119,6 +119,32 @@ pub fn evaluate(
     values: &mut ValueStore,
     options: &EvalOptions,
 ) -> Result<Model, EvalError> {
+    run(program, Base::Borrowed(facts), values, options)
+}
+
+/// Like [`evaluate`], but consumes the fact set: each table's rows move into the model instead of being
+/// copied, so the base facts are never held twice (the lower peak memory for large loads).
+pub fn evaluate_owned(
+    program: &Program,
+    facts: FactSet,
+    values: &mut ValueStore,
+    options: &EvalOptions,
+) -> Result<Model, EvalError> {
+    run(program, Base::Owned(facts), values, options)
+}
+
+/// Where the base facts come from.
+enum Base<'f> {
+    Borrowed(&'f FactSet),
+    Owned(FactSet),
+}
+
+fn run(
+    program: &Program,
+    facts: Base<'_>,
+    values: &mut ValueStore,
+    options: &EvalOptions,
+) -> Result<Model, EvalError> {
     let strata = stratify(program).map_err(|cycle| EvalError::NotStratifiable { cycle })?;
     let mut engine = Engine {
         program,
@@ -152,47 +178,85 @@ pub fn evaluate(
 }
 
 impl Engine<'_> {
-    fn load(&mut self, facts: &FactSet) -> Result<(), EvalError> {
-        let mut total = 0usize;
+    fn load(&mut self, facts: Base<'_>) -> Result<(), EvalError> {
         let limit = self.max_facts;
-        let mut add =
-            |relations: &mut Vec<Rows>, relation: RelationId, row: &[Value], origin: FactOrigin| {
-                if let Some(rows) = relations.get_mut(relation.index()) {
-                    if rows.insert_base(row, origin) {
-                        total += 1;
-                        if total > limit {
-                            return Err(EvalError::TooManyFacts {
-                                relation,
-                                rule: None,
-                                limit,
-                            });
-                        }
-                    }
-                }
-                Ok(())
-            };
-        let mut counts: Vec<usize> = facts.tables.iter().map(|t| t.len()).collect();
+        let too_many = |relation| EvalError::TooManyFacts {
+            relation,
+            rule: None,
+            limit,
+        };
+        let tables = match &facts {
+            Base::Borrowed(f) => &f.tables,
+            Base::Owned(f) => &f.tables,
+        };
+        let mut counts: Vec<usize> = tables.iter().map(|t| t.len()).collect();
         counts.resize(self.relations.len(), 0);
+        let mut policy = vec![0usize; self.relations.len()];
         for fact in &self.program.facts {
-            if let Some(c) = counts.get_mut(fact.relation.index()) {
+            if let Some(c) = policy.get_mut(fact.relation.index()) {
                 *c += 1;
             }
         }
-        for (rows, count) in self.relations.iter_mut().zip(counts) {
-            rows.reserve(count);
+        for (rows, (count, policy)) in self
+            .relations
+            .iter_mut()
+            .zip(counts.iter_mut().zip(&policy))
+        {
+            // A table that will be adopted whole needs no room here.
+            if *policy > 0 || matches!(facts, Base::Borrowed(_)) {
+                rows.reserve(*count + policy);
+            }
         }
+        let mut total = 0usize;
         for fact in &self.program.facts {
-            add(
-                &mut self.relations,
-                fact.relation,
-                &fact.values,
-                FactOrigin::Policy(fact.span),
-            )?;
+            let relation = fact.relation;
+            let Some(rows) = self.relations.get_mut(relation.index()) else {
+                continue;
+            };
+            if rows.insert_base(&fact.values, FactOrigin::Policy(fact.span)) {
+                total += 1;
+                if total > limit {
+                    return Err(too_many(relation));
+                }
+            }
         }
-        for (i, table) in facts.tables.iter().enumerate() {
-            let relation = RelationId(i as u32);
+        let add = |rows: &mut Rows, table: &Table, total: &mut usize, relation| {
             for (row, origin) in table.rows() {
-                add(&mut self.relations, relation, row, origin)?;
+                if rows.insert_base(row, origin) {
+                    *total += 1;
+                    if *total > limit {
+                        return Err(too_many(relation));
+                    }
+                }
+            }
+            Ok(())
+        };
+        match facts {
+            Base::Borrowed(f) => {
+                for (i, table) in f.tables.iter().enumerate() {
+                    let relation = RelationId(i as u32);
+                    if let Some(rows) = self.relations.get_mut(i) {
+                        add(rows, table, &mut total, relation)?;
+                    }
+                }
+            }
+            Base::Owned(f) => {
+                // Each table is moved into its relation (or copied, then dropped) before the next one.
+                for (i, table) in f.tables.into_iter().enumerate() {
+                    let relation = RelationId(i as u32);
+                    let Some(rows) = self.relations.get_mut(i) else {
+                        continue;
+                    };
+                    if rows.is_empty() && table.arity == rows.arity() {
+                        *rows = Rows::adopt(table.arity, table.values, table.origins);
+                        total += rows.len();
+                        if total > limit {
+                            return Err(too_many(relation));
+                        }
+                    } else {
+                        add(rows, &table, &mut total, relation)?;
+                    }
+                }
             }
         }
         self.facts = total;
