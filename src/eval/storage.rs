@@ -130,10 +130,9 @@ impl Rows {
     /// The base facts of a whole table, deduplicated in place (the first of equal rows stays), without
     /// copying the values. `values` holds `arity` values per origin; a ragged tail is dropped.
     pub fn adopt(arity: usize, mut values: Vec<Value>, mut origins: Vec<FactOrigin>) -> Rows {
-        let n = if arity == 0 {
-            origins.len().min(1)
-        } else {
-            origins.len().min(values.len() / arity)
+        let n = match values.len().checked_div(arity) {
+            Some(rows) => origins.len().min(rows),
+            None => origins.len().min(1),
         };
         let mut dedup: HashTable<u32> = HashTable::with_capacity(n);
         let mut kept = 0usize;
