@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Instant;
 
-use accord::eval::{evaluate, evaluate_owned, EvalOptions};
+use accord::eval::{derivation, evaluate, evaluate_owned, prepare_derivations, EvalOptions};
 use accord::facts::{FactOrigin, FactSet};
 use accord::ir::{AggregateOp, CompareOp, Expr, Program, Term};
 use accord::value::{Number, ValueStore, ValueType};
@@ -148,4 +148,15 @@ fn trusted_trader_workload() {
         }
     }
     assert!(model.len(fast_lane) > 0);
+    let mut model = model;
+    let start = Instant::now();
+    prepare_derivations(&mut model, &p);
+    let prepared = start.elapsed();
+    let start = Instant::now();
+    let last = model.len(fast_lane) - 1;
+    let derived = derivation(&model, &p, fast_lane, last, &mut values).expect("derivable");
+    eprintln!(
+        "prepare_derivations {prepared:?}, one derivation {:?}: {derived:?}",
+        start.elapsed()
+    );
 }

@@ -37,7 +37,7 @@ mod tests;
 
 use std::time::{Duration, Instant};
 
-pub use derive::{derivation, Derivation};
+pub use derive::{derivation, prepare_derivations, Derivation};
 pub use model::Model;
 
 use crate::facts::{FactOrigin, FactSet, Table};

@@ -472,7 +472,8 @@ fn derivations_use_rows_of_smaller_rounds() {
         &[Number, Number, Number],
     );
     b.aggregate(AggregateOp::Count, path, reach_count, &[0], None);
-    let model = run(&b, &mut values).expect("evaluates");
+    let mut model = run(&b, &mut values).expect("evaluates");
+    prepare_derivations(&mut model, &b.program);
     let (zero, six) = (n(&mut values, 0), n(&mut values, 6));
     let far = model.find(path, &[zero, six]).expect("0 reaches 6");
     // Follow premises down to base facts; every step goes to a smaller round.
