@@ -10,7 +10,8 @@
 use crate::eval::aggregate;
 use crate::eval::exec::{Exec, ExecError};
 use crate::eval::plan::{self, Version};
-use crate::eval::storage::{Index, Rows};
+use crate::eval::query::missing_indexes;
+use crate::eval::storage::Rows;
 use crate::eval::Model;
 use crate::facts::FactOrigin;
 use crate::ir::{CompareOp, Expr, Literal, Program, RelationId, RuleId, Term, VarId};
@@ -178,18 +179,7 @@ fn instance(
         .map(|v| Expr::Var(VarId(v)))
         .collect();
     let plan = instance_plan(rule, types, target)?;
-    let mut extra: Vec<(RelationId, Index)> = vec![];
-    for (relation, columns) in plan.indexes() {
-        if let Some(rows) = model.relations.get(relation.index()) {
-            if rows.index(columns).is_none()
-                && !extra
-                    .iter()
-                    .any(|(r, i)| *r == relation && i.columns() == columns)
-            {
-                extra.push((relation, Index::build(rows, columns)));
-            }
-        }
-    }
+    let extra = missing_indexes(model, &plan);
     let mut pending = Rows::new(var_types.len());
     let mut exec = Exec {
         relations: &model.relations,

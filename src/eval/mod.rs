@@ -6,16 +6,18 @@
 //! 1. **Strata** come from [`crate::stratify`]: relations are evaluated one strongly connected component
 //!    at a time, dependencies first, so a negation or an aggregate only ever reads complete relations.
 //! 2. **Base facts** (policy facts, then the [`FactSet`] tables) are loaded first with round 0 and their
-//!    [`FactOrigin`]; see [`storage`] for the row layout, dedup table and indexes.
-//! 3. **Aggregates** whose output is in a stratum are computed when the stratum starts ([`aggregate`]).
+//!    [`FactOrigin`] ([`evaluate_owned`] moves the tables in instead of copying); see `storage` for the row layout, dedup table and indexes.
+//! 3. **Aggregates** whose output is in a stratum are computed when the stratum starts (`aggregate`).
 //! 4. **Rules**: a non-recursive stratum runs each rule once over full relations. A recursive stratum runs
 //!    semi-naively with datafrog's vocabulary: every row is *stable* (seen by all rules), *recent* (derived
 //!    in the latest round, not yet joined with everything) or *to add* (the pending buffer of the current
 //!    round). The first round runs every rule over everything; each later round runs, for every rule and
 //!    every body atom over a relation of the stratum, the plan whose delta atom reads only recent rows,
 //!    atoms before it only stable rows and atoms after it all rows, so each derivation is found once.
-//! 5. **Plans** ([`plan`]) order a body greedily and probe hash indexes on bound columns; the executor
-//!    ([`exec`]) walks them.
+//! 5. **Plans** (`plan`) order a body greedily and probe hash indexes on bound columns; the executor
+//!    (`exec`) walks them.
+//! 6. **Afterwards**, the [`Model`] answers lookups, conjunctive queries ([`answer`]) and derivation
+//!    searches ([`derivation`]) for explanations, with the same planner and executor.
 //!
 //! Every round (a non-recursive stratum, an aggregate batch, a semi-naive iteration) increments one global
 //! counter; each row records the round that derived it, so an explainer can rebuild a derivation from rows
@@ -28,6 +30,7 @@ mod derive;
 mod exec;
 mod model;
 mod plan;
+mod query;
 mod storage;
 
 #[cfg(test)]
@@ -39,14 +42,15 @@ use std::time::{Duration, Instant};
 
 pub use derive::{derivation, prepare_derivations, Derivation};
 pub use model::Model;
+pub use query::answer;
 
 use crate::facts::{FactOrigin, FactSet, Table};
-use crate::ir::{self, Expr, Literal, Program, RelationId, RuleId};
+use crate::ir::{Literal, Program, RelationId, RuleId};
 use crate::stratify::{stratify, NegativeCycle};
-use crate::value::{ArithmeticError, Value, ValueStore, ValueType};
+use crate::value::{ArithmeticError, ValueStore, ValueType};
 use exec::{Exec, ExecError, Window};
 use plan::{Plan, Version};
-use storage::{Index, Rows};
+use storage::Rows;
 
 /// Limits on one evaluation.
 #[derive(Clone, Debug)]
@@ -516,56 +520,4 @@ impl Engine<'_> {
         }
         Ok(changed)
     }
-}
-
-/// Answers a conjunctive query against a model: the distinct bindings of `vars` (one row per binding, in
-/// `vars` order) that satisfy every literal of `body`.
-pub fn answer(
-    model: &Model,
-    _program: &Program,
-    body: &[Literal],
-    vars: &[ir::Variable],
-    values: &mut ValueStore,
-) -> Result<Vec<Vec<Value>>, EvalError> {
-    let types: Vec<ValueType> = vars.iter().map(|v| v.ty).collect();
-    let head: Vec<Expr> = (0..vars.len() as u32)
-        .map(|v| Expr::Var(ir::VarId(v)))
-        .collect();
-    let plan = plan::plan(body, &types, None, |_| Version::Full)
-        .filter(|p| plan::binds_all(p, types.len(), &head))
-        .ok_or(EvalError::Unsafe { rule: None })?;
-    let mut extra: Vec<(RelationId, Index)> = vec![];
-    for (relation, columns) in plan.indexes() {
-        if let Some(rows) = model.relations.get(relation.index()) {
-            let known = rows.index(columns).is_some()
-                || extra
-                    .iter()
-                    .any(|(r, i)| *r == relation && i.columns() == columns);
-            if !known {
-                extra.push((relation, Index::build(rows, columns)));
-            }
-        }
-    }
-    let mut pending = Rows::new(vars.len());
-    let mut exec = Exec {
-        relations: &model.relations,
-        extra_indexes: &extra,
-        windows: &[],
-        values,
-        deadline: None,
-        existing: None,
-        pending: &mut pending,
-        round: 0,
-        pending_limit: usize::MAX,
-        below_round: u32::MAX,
-        ticks: 0,
-    };
-    // No deadline and no limit: arithmetic is the only way a query fails.
-    exec.run(&plan, vars.len(), &head).map_err(|e| match e {
-        ExecError::Arithmetic(error) => EvalError::QueryArithmetic { error },
-        ExecError::Timeout | ExecError::Full => EvalError::Unsafe { rule: None },
-    })?;
-    Ok((0..pending.len())
-        .map(|i| pending.row(i).to_vec())
-        .collect())
 }

@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::eval::testing::*;
-use crate::ir::{AggregateOp, CompareOp, Term};
-use crate::value::{parse_date, ArithOp, DurationUnit, Number, ValueType::*};
+use crate::ir::{self, AggregateOp, CompareOp, Expr, Term};
+use crate::value::{parse_date, ArithOp, DurationUnit, Number, Value, ValueType::*};
 
 fn n(values: &mut ValueStore, x: i64) -> Value {
     values.number(Number::Int(x))
