@@ -549,3 +549,56 @@ fn many_strata_stay_linear() {
         start.elapsed()
     );
 }
+
+#[test]
+fn broken_invariants_give_errors_not_panics() {
+    let mut values = ValueStore::new();
+    let one = n(&mut values, 1);
+    let mut b = Builder::default();
+    let a = b.relation("a", &[Number]);
+    let out = b.relation("out", &[Number]);
+    let ghost = RelationId(99);
+    b.fact(a, &[one]);
+    b.fact(a, &[one, one]); // wrong arity: ignored
+    b.fact(ghost, &[one]); // unknown relation: ignored
+    b.rule(
+        out,
+        vec![ev(0)],
+        vec![atom(a, vec![var(0)]), atom(ghost, vec![var(0)])],
+        &[Number],
+    );
+    b.rule(ghost, vec![ev(0)], vec![atom(a, vec![var(0)])], &[Number]);
+    b.rule(
+        out,
+        vec![ev(0)],
+        vec![atom(a, vec![var(0), var(0)])],
+        &[Number],
+    );
+    b.aggregate(AggregateOp::Sum, a, out, &[7], Some(9));
+    let model = run(&b, &mut values).expect("evaluates what it can");
+    assert_eq!(model.len(a), 1);
+    assert_eq!(model.len(ghost), 0);
+    assert_eq!(model.row(ghost, 3), &[] as &[Value]);
+
+    // An unsafe rule: the head variable is bound by nothing.
+    let mut b = Builder::default();
+    let a = b.relation("a", &[Number]);
+    let out = b.relation("out", &[Number]);
+    let rule = b.rule(
+        out,
+        vec![ev(1)],
+        vec![atom(a, vec![var(0)])],
+        &[Number, Number],
+    );
+    assert!(matches!(run(&b, &mut values), Err(EvalError::Unsafe { rule: Some(r) }) if r == rule));
+
+    // A variable id outside the rule's table.
+    let mut b = Builder::default();
+    let a = b.relation("a", &[Number]);
+    let out = b.relation("out", &[Number]);
+    b.rule(out, vec![ev(5)], vec![atom(a, vec![var(5)])], &[Number]);
+    assert!(matches!(
+        run(&b, &mut values),
+        Err(EvalError::Unsafe { .. })
+    ));
+}
