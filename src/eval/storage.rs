@@ -14,6 +14,7 @@
 
 use std::hash::Hasher;
 
+use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 
@@ -104,23 +105,23 @@ impl Rows {
             return false;
         }
         let hash = hash_values(row.iter());
-        let (values, arity) = (&self.values, self.arity);
-        if self
-            .dedup
-            .find(hash, |&id| {
-                &values[id as usize * arity..(id as usize + 1) * arity] == row
-            })
-            .is_some()
-        {
-            return false;
-        }
         let id = self.rounds.len() as u32;
+        let (values, arity) = (&self.values, self.arity);
+        let slice = |id: u32| &values[id as usize * arity..(id as usize + 1) * arity];
+        // One probe: the vacant entry takes the new id before the row's values are appended.
+        match self.dedup.entry(
+            hash,
+            |&other| slice(other) == row,
+            |&other| hash_values(slice(other).iter()),
+        ) {
+            Entry::Occupied(_) => return false,
+            Entry::Vacant(slot) => {
+                slot.insert(id);
+            }
+        }
         self.values.extend_from_slice(row);
         self.rounds.push(round);
-        let (values, arity) = (&self.values, self.arity);
-        self.dedup.insert_unique(hash, id, |&id| {
-            hash_values(values[id as usize * arity..(id as usize + 1) * arity].iter())
-        });
+        let values = &self.values;
         for index in &mut self.indexes {
             index.add(values, arity, id);
         }
