@@ -3,7 +3,7 @@
 //! certification, a negation, an aggregate per destination). Ignored by default; run with
 //! `cargo test --release --test eval_scale -- --ignored --nocapture`.
 
-mod common;
+mod support;
 
 use std::time::Instant;
 
@@ -11,7 +11,7 @@ use accord::eval::{derivation, evaluate, evaluate_owned, prepare_derivations, Ev
 use accord::facts::{FactOrigin, FactSet};
 use accord::ir::{AggregateOp, CompareOp, Expr, Program, Term};
 use accord::value::{Number, ValueStore, ValueType};
-use common::*;
+use support::*;
 
 #[test]
 #[ignore]
@@ -136,7 +136,7 @@ fn trusted_trader_workload() {
                 fact(&mut all, accord::ir::RelationId(i as u32), row);
             }
         }
-        let expected = common::reference::evaluate(&all, &mut values)
+        let expected = support::reference::evaluate(&all, &mut values)
             .expect("stratifies")
             .expect("no overflow");
         for (i, rows) in expected.iter().enumerate() {
