@@ -225,12 +225,12 @@ pub fn constant_row(
             Diagnostic::error(
                 "arity_mismatch",
                 format!(
-                    "the query has {} variables, but this row has {} values",
-                    columns.len(),
-                    row.len()
+                    "the query has {}, but this row has {}",
+                    count(columns.len(), "variable"),
+                    count(row.len(), "value")
                 ),
             )
-            .label(span, format!("{} values", row.len()))
+            .label(span, count(row.len(), "value"))
             .help(format!(
                 "a row gives one value per variable of the query, in order of first appearance: ({})",
                 names.join(", ")
@@ -327,5 +327,13 @@ fn expr_vars(expr: &Expr, out: &mut Vec<ast::Name>, diags: &mut Vec<Diagnostic>)
                 .label(a.span, "this aggregate")
                 .help("conclude the aggregate in a rule of the policy (`… ⇒ total(x, n)`) and query that relation"),
         ),
+    }
+}
+
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
     }
 }

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 use serde_json::{json, Map, Value as Json};
 
+use super::report::count;
 use crate::check::CheckOptions;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::engine::{eval_diagnostic, Engine};
@@ -269,16 +270,16 @@ pub fn text(diff: &Diff) -> String {
     }
     if changed.is_empty() {
         out.push_str(&format!(
-            "no differences in {} relations\n",
-            diff.relations.len()
+            "no differences in {}\n",
+            count(diff.relations.len(), "relation")
         ));
     } else {
         out.push_str(&format!(
-            "total: {} added, {} removed in {} of {} relations\n",
+            "total: {} added, {} removed in {} of {}\n",
             diff.added(),
             diff.removed(),
             changed.len(),
-            diff.relations.len()
+            count(diff.relations.len(), "relation")
         ));
     }
     out

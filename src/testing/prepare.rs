@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::check::query::{constant_row, ground_atom, lower_query, Query};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Program, RelationId};
-use crate::syntax::ast::{Expectation, TestBlock, TestItem};
+use crate::syntax::ast::{Atom, Expectation, Expr, TestBlock, TestItem};
 use crate::syntax::{SourceMap, Span};
 use crate::value::{Value, ValueStore};
 use crate::workspace::confine;
@@ -66,6 +66,10 @@ pub fn prepare(
                 Err(d) => diags.push(d),
             },
             TestItem::Expect(Expectation::Holds { atom, span }) => {
+                if let Err(mut d) = only_values(atom) {
+                    diags.append(&mut d);
+                    continue;
+                }
                 match ground_atom(program, atom, values) {
                     Ok((relation, row)) => prepared.expectations.push(Expect::Holds {
                         relation,
@@ -76,6 +80,10 @@ pub fn prepare(
                 }
             }
             TestItem::Expect(Expectation::HoldsNot { atom, span }) => {
+                if let Err(mut d) = only_values(atom) {
+                    diags.append(&mut d);
+                    continue;
+                }
                 match ground_atom(program, atom, values) {
                     Ok((relation, row)) => prepared.expectations.push(Expect::HoldsNot {
                         relation,
@@ -123,6 +131,38 @@ pub fn prepare(
     }
 }
 
+/// An expected atom names one row: its arguments are values, not variables or `_`.
+fn only_values(atom: &Atom) -> Result<(), Vec<Diagnostic>> {
+    let diags: Vec<Diagnostic> = atom
+        .args
+        .iter()
+        .filter_map(|arg| {
+            let what = match arg {
+                Expr::Var(n) => format!("the variable `{}`", n.text),
+                Expr::Wildcard(_) => "`_`".to_string(),
+                _ => return None,
+            };
+            Some(
+                Diagnostic::error(
+                    "variable_in_expectation",
+                    format!("an expected atom cannot contain {what}"),
+                )
+                .label(arg.span(), "not a value")
+                .help(format!(
+                    "`expect` names one row, written with values; to state which rows a relation has, \
+                     write a query and its answers: `expect {}(x, …) = {{ (…), … }}.`",
+                    atom.relation.text
+                )),
+            )
+        })
+        .collect();
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(diags)
+    }
+}
+
 /// The data file of `load "path".`: relative to the policy file, inside the policy root.
 fn data_path(
     relative: &str,
@@ -136,6 +176,14 @@ fn data_path(
         .map(Path::to_path_buf)
         .unwrap_or_default();
     let target = shown_dir.join(relative);
+    if !target.exists() {
+        return Err(Diagnostic::error(
+            "unreadable_file",
+            format!("cannot read `{}`", target.display()),
+        )
+        .label(span, "loaded here")
+        .help("a test's data file is relative to the policy file that holds the test"));
+    }
     match confine(&target, root) {
         Ok(()) => Ok(target),
         Err(reason) => Err(Diagnostic::error(
@@ -144,7 +192,7 @@ fn data_path(
         )
         .label(span, "loaded here")
         .help(format!(
-            "a test's data file is relative to the policy file and must stay inside the policy root `{}`",
+            "a test's data file must stay inside the policy root `{}`",
             root.display()
         ))),
     }

@@ -42,7 +42,8 @@ pub fn text(reports: &[PolicyReport]) -> String {
     out
 }
 
-fn count(n: usize, what: &str) -> String {
+/// `1 test`, `3 tests`.
+pub(crate) fn count(n: usize, what: &str) -> String {
     if n == 1 {
         format!("1 {what}")
     } else {
