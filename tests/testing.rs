@@ -236,3 +236,39 @@ fn a_policy_that_does_not_check_fails_the_run() {
     assert_eq!(last_line(&out.stdout), "1 passed, 1 failed");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn every_policy_in_the_testing_guide_passes_its_tests() {
+    let text = std::fs::read_to_string(root().join("docs/testing.md")).expect("docs/testing.md");
+    let dir = temp_dir("docs");
+    let mut count = 0;
+    let mut lines = text.lines().enumerate();
+    while let Some((start, line)) = lines.next() {
+        if line != "```accord" {
+            continue;
+        }
+        let mut block = String::new();
+        for (_, l) in lines.by_ref() {
+            if l.starts_with("```") {
+                break;
+            }
+            block.push_str(l);
+            block.push('\n');
+        }
+        count += 1;
+        let file = format!("guide{count}.accord");
+        write(&dir, &file, &block);
+        let out = accord_in(&dir, &["test", &file, "--as-of", AS_OF], None);
+        assert_eq!(
+            out.code,
+            0,
+            "docs/testing.md:{}: the example's tests should pass:\n{block}\n{}{}",
+            start + 1,
+            out.stdout,
+            out.stderr
+        );
+        assert!(!out.stdout.contains("running 0 tests"), "{}", out.stdout);
+    }
+    assert!(count >= 2, "the guide has {count} examples");
+    let _ = std::fs::remove_dir_all(&dir);
+}
