@@ -35,21 +35,37 @@ fn last_line(text: &str) -> &str {
     text.lines().last().unwrap_or("")
 }
 
-#[test]
-fn every_example_s_tests_pass_and_their_report_is_snapshotted() {
-    let mut examples: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
+/// The example directories, by name.
+fn examples() -> Vec<String> {
+    let mut examples: Vec<String> = std::fs::read_dir(root().join("examples"))
         .expect("examples/")
         .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     examples.sort();
     assert!(!examples.is_empty());
-    for example in examples {
-        let name = example
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+    examples
+}
+
+#[test]
+fn every_example_s_decisions_are_snapshotted() {
+    for name in examples() {
+        let path = format!("examples/{name}");
+        let mut args = vec!["eval", path.as_str(), "--as-of", AS_OF];
+        let data = format!("{path}/data.json");
+        if root().join(&data).exists() {
+            args.extend(["--facts", data.as_str()]);
+        }
+        let out = accord(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        insta::assert_snapshot!(format!("example_eval@{name}"), out.stdout);
+    }
+}
+
+#[test]
+fn every_example_s_tests_pass_and_their_report_is_snapshotted() {
+    for name in examples() {
         let path = format!("examples/{name}");
         let out = accord(&["test", &path, "--as-of", AS_OF]);
         assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);

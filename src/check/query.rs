@@ -337,3 +337,108 @@ fn count(n: usize, what: &str) -> String {
         format!("{n} {what}s")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{check, CheckOptions};
+    use crate::syntax::{parse_query, FileId};
+
+    const POLICY: &str = "relation company(id: text, country: text).\n\
+        relation founded(id: text, on: date).\n\
+        company(c, MX) ⇒ mexican(c).\n";
+
+    fn program(values: &mut ValueStore) -> Program {
+        let mut sources = crate::syntax::SourceMap::new();
+        let (policy, d) = crate::workspace::parse_text("p.accord", POLICY, &mut sources);
+        assert!(d.is_empty(), "{d:?}");
+        let options = CheckOptions {
+            today: 20000,
+            ..CheckOptions::default()
+        };
+        check(&policy, values, &options)
+            .unwrap_or_else(|d| panic!("{d:?}"))
+            .program
+    }
+
+    fn lowered(text: &str) -> Result<Query, Vec<&'static str>> {
+        let mut values = ValueStore::new();
+        let program = program(&mut values);
+        let formula = parse_query(FileId(1), text).unwrap_or_else(|d| panic!("{d:?}"));
+        lower_query(&program, &formula, &mut values).map_err(|d| d.iter().map(|d| d.code).collect())
+    }
+
+    #[test]
+    fn a_query_outputs_its_variables_in_order_of_first_appearance() {
+        let q = lowered("founded(c, d) ∧ company(c, k) ∧ d < 2020-01-01").expect("lowers");
+        let columns: Vec<(&str, ValueType)> =
+            q.columns.iter().map(|c| (c.name.as_str(), c.ty)).collect();
+        assert_eq!(
+            columns,
+            [
+                ("c", ValueType::Text),
+                ("d", ValueType::Date),
+                ("k", ValueType::Text)
+            ]
+        );
+        assert_eq!(q.rules.len(), 1);
+    }
+
+    #[test]
+    fn a_disjunction_gives_one_rule_per_alternative() {
+        let q = lowered("company(c, MX) ∨ founded(c, _)").expect("lowers");
+        assert_eq!(q.rules.len(), 2);
+        assert_eq!(q.columns.len(), 1);
+    }
+
+    #[test]
+    fn a_query_gets_the_checker_s_diagnostics() {
+        assert_eq!(
+            lowered("compnay(c, MX)").err(),
+            Some(vec!["unknown_relation"])
+        );
+        assert_eq!(lowered("company(c)").err(), Some(vec!["arity_mismatch"]));
+        assert_eq!(
+            lowered("founded(c, d) ∧ d = 3").err(),
+            Some(vec!["type_mismatch"])
+        );
+        assert_eq!(
+            lowered("¬ mexican(c)").err(),
+            Some(vec!["unsafe_variable"; 2])
+        );
+        assert_eq!(
+            lowered("mexican(c) ∧ n = count { company(x, _) }").err(),
+            Some(vec!["aggregate_in_query"])
+        );
+    }
+
+    #[test]
+    fn ground_atoms_and_expected_rows_are_typed() {
+        let mut values = ValueStore::new();
+        let program = program(&mut values);
+        let file = "founded(ACME, 2020-01-01).";
+        let Ok(formula) = parse_query(FileId(1), file) else {
+            panic!("parses")
+        };
+        let Formula::Atom(atom) = formula else {
+            panic!("an atom")
+        };
+        let (relation, row) = ground_atom(&program, &atom, &mut values).expect("a row");
+        assert_eq!(program.relation(relation).name, "founded");
+        assert_eq!(
+            row[1],
+            Value::day(crate::value::parse_date("2020-01-01").unwrap_or(0))
+        );
+        let bad = parse_query(FileId(1), "founded(ACME, \"2020-01-01\")").expect("parses");
+        let Formula::Atom(bad) = bad else {
+            panic!("an atom")
+        };
+        let codes: Vec<&str> = ground_atom(&program, &bad, &mut values)
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|d| d.code)
+            .collect();
+        assert_eq!(codes, ["type_mismatch"]);
+    }
+}
