@@ -187,6 +187,59 @@ fn with_label(d: Diagnostic, span: Option<Span>, text: &str) -> Diagnostic {
     }
 }
 
+/// The policies under a path, for commands that run each policy on its own (`accord test`): a file is
+/// one policy; a directory that directly holds `*.accord` files is one policy (every file under it, as
+/// `load_policy` reads it); any other directory is searched, subdirectory by subdirectory in name
+/// order. Symbolic links to directories are not followed while searching.
+pub fn policy_roots(path: &Path) -> Vec<PathBuf> {
+    let mut out = vec![];
+    find_policy_roots(path, &mut out);
+    out
+}
+
+fn find_policy_roots(path: &Path, out: &mut Vec<PathBuf>) {
+    if !path.is_dir() {
+        out.push(path.to_path_buf());
+        return;
+    }
+    let Ok(entries) = fs::read_dir(path) else {
+        return;
+    };
+    let mut subdirs = vec![];
+    let mut holds_policy = false;
+    for entry in entries.flatten() {
+        let p = entry.path();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir {
+            subdirs.push(p);
+        } else if p.extension().is_some_and(|e| e == "accord") {
+            holds_policy = true;
+        }
+    }
+    if holds_policy {
+        out.push(path.to_path_buf());
+        return;
+    }
+    subdirs.sort();
+    for dir in subdirs {
+        find_policy_roots(&dir, out);
+    }
+}
+
+/// The policy root of a command-line path: the directory itself, or a file's parent directory,
+/// with symbolic links resolved.
+pub fn root_of(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        canonical(path)
+    } else {
+        let parent = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        canonical(parent)
+    }
+}
+
 /// Checks that `target` (after resolving symbolic links) lies inside `root`.
 pub fn confine(target: &Path, root: &Path) -> Result<(), String> {
     let resolved = fs::canonicalize(target).map_err(|_| "cannot be found".to_string())?;

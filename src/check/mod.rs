@@ -11,6 +11,7 @@ mod draft;
 mod expand;
 mod law;
 mod lower;
+pub mod query;
 mod types;
 
 use std::collections::HashMap;

@@ -5,6 +5,8 @@
 //! also uses 3 for "different"). All rendering of results lives in the library (`accord::output`).
 
 mod commands;
+mod diff;
+mod test;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -54,6 +56,36 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Run the tests written in policies (`test "name" { … }` blocks)
+    Test {
+        /// Policy files or directories; every policy found under them is tested on its own
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Run only the tests whose name contains this text
+        #[arg(long, value_name = "TEXT")]
+        filter: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Compare the decisions of two policy versions over the same facts (exit 3 when they differ)
+    Diff {
+        /// The old version: a policy path, or `git:REV:PATH`
+        old: String,
+        /// The new version: a policy path, or `git:REV:PATH`
+        new: String,
+        /// Data files or directories, loaded for each version; repeatable
+        #[arg(long = "facts", value_name = "FILE")]
+        facts: Vec<PathBuf>,
+        /// Compare only these relations (repeatable); default: every derived relation
+        #[arg(long = "query", value_name = "REL")]
+        query: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 /// Options every command takes.
@@ -86,6 +118,20 @@ pub fn run() -> i32 {
             format,
             common,
         } => commands::eval(&paths, &facts, &query, format, &common),
+        Command::Test {
+            paths,
+            filter,
+            format,
+            common,
+        } => test::test(&paths, filter.as_deref(), format, &common),
+        Command::Diff {
+            old,
+            new,
+            facts,
+            query,
+            format,
+            common,
+        } => diff::diff(&old, &new, &facts, &query, format, &common),
     }
 }
 

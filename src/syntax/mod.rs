@@ -113,6 +113,16 @@ impl SourceMap {
         self.sources.is_empty()
     }
 
+    /// Shows every source whose name starts with `from` with `to` in its place (for files written to a
+    /// temporary directory, e.g. a policy version read from git).
+    pub fn rename_prefix(&mut self, from: &str, to: &str) {
+        for source in &mut self.sources {
+            if let Some(rest) = source.name.strip_prefix(from) {
+                source.name = format!("{to}{rest}");
+            }
+        }
+    }
+
     pub fn find_path(&self, path: &Path) -> Option<FileId> {
         self.sources
             .iter()
