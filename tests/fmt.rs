@@ -76,7 +76,9 @@ fn evaluation(policy: &Path, data: &[PathBuf]) -> Result<String, Vec<String>> {
         strict: false,
         queried: vec![],
     };
-    let codes = |ds: &[accord::diagnostic::Diagnostic]| ds.iter().map(|d| d.code.clone()).collect();
+    let codes = |ds: &[accord::diagnostic::Diagnostic]| -> Vec<String> {
+        ds.iter().map(|d| d.code.to_string()).collect()
+    };
     let mut engine = Engine::load(&[policy.to_path_buf()], &options)
         .map_err(|failure| codes(&failure.diagnostics))?;
     engine.load_facts(data).map_err(|ds| codes(&ds))?;

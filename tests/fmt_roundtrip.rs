@@ -309,12 +309,12 @@ fn column() -> impl Strategy<Value = ColumnDecl> {
 
 fn item() -> impl Strategy<Value = Item> {
     prop_oneof![
-        "[a-z/]{1,10}\\.accord".prop_map(|path| Item::Import(Import {
+        1 => "[a-z/]{1,10}\\.accord".prop_map(|path| Item::Import(Import {
             path,
             path_span: sp(),
             span: sp(),
         })),
-        (
+        1 => (
             relation(),
             prop::collection::vec(column(), 0..9),
             any::<bool>(),
@@ -328,7 +328,7 @@ fn item() -> impl Strategy<Value = Item> {
                 span: sp(),
             })),
         3 => plain_fact().prop_map(Item::Fact),
-        (
+        1 => (
             select(vec!["us_mx", "f1"]).prop_map(name),
             prop::collection::vec(annotation(), 0..3),
             atom_of(term())
@@ -340,7 +340,7 @@ fn item() -> impl Strategy<Value = Item> {
                 span: sp(),
             })),
         3 => rule(false).prop_map(Item::Rule),
-        (
+        1 => (
             select(vec!["c", "s"]).prop_map(name),
             prop::collection::vec(rule(true), 0..3)
         )
@@ -349,7 +349,7 @@ fn item() -> impl Strategy<Value = Item> {
                 rules,
                 span: sp(),
             })),
-        (
+        1 => (
             "[a-z \"]{0,10}",
             prop::collection::vec(test_item(), 0..4)
         )
