@@ -392,7 +392,7 @@ fn sprinkle(text: &str, marks: &[(usize, bool)]) -> (String, usize) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    // 256 cases by default; `PROPTEST_CASES=N` for a longer run.
 
     #[test]
     fn format_round_trips(items in prop::collection::vec(item(), 0..8), ascii in any::<bool>(),

@@ -491,7 +491,11 @@ impl<'t> Layout<'t> {
             pad(body_indent),
             texts.join(&format!(" {word} "))
         );
-        if in_body.is_empty() && in_head.is_empty() && width(&one_line) <= MAX_WIDTH {
+        // A comment inside the conclusion goes to the end of the rule's last line, where it stays
+        // on the next run: it does not break the rule.
+        if in_body.is_empty() && width(&one_line) <= MAX_WIDTH {
+            let mut one_line = one_line;
+            append(&mut one_line, &in_head);
             lines.push(one_line);
             return lines;
         }
