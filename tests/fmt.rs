@@ -266,3 +266,51 @@ fn fmt_leaves_a_file_that_does_not_parse_untouched() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The layouts `docs/formatting.md` shows are the formatter's own: each ```accord block is already
+/// formatted.
+#[test]
+fn the_examples_in_the_formatting_guide_are_formatted() {
+    let text =
+        std::fs::read_to_string(root().join("docs/formatting.md")).expect("docs/formatting.md");
+    let mut count = 0;
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some(indent) = line.strip_suffix("```accord").map(str::len) else {
+            continue;
+        };
+        let mut block = String::new();
+        for l in lines.by_ref() {
+            if l.trim_start().starts_with("```") {
+                break;
+            }
+            block.push_str(l.get(indent..).unwrap_or(""));
+            block.push('\n');
+        }
+        assert_eq!(format(&block, &UNICODE), block, "not in canonical layout");
+        count += 1;
+    }
+    assert!(count >= 4, "the guide has {count} examples");
+}
+
+/// The repository's own example policies are kept in canonical layout (the contract examples under
+/// `tests/corpus/ok/contract/` stay byte-identical to their originals, and the error corpus quotes its
+/// sources verbatim, so neither is checked).
+#[test]
+fn the_repository_examples_are_formatted() {
+    let dirs: Vec<&str> = ["examples", "policies"]
+        .into_iter()
+        .filter(|d| root().join(d).is_dir())
+        .collect();
+    let mut args = vec!["fmt", "--check"];
+    args.extend(&dirs);
+    let out = accord_in(&root(), &args, None);
+    assert_eq!(
+        out.code,
+        0,
+        "run `accord fmt {}`:\n{}{}",
+        dirs.join(" "),
+        out.stdout,
+        out.stderr
+    );
+}
