@@ -7,6 +7,7 @@
 mod commands;
 mod diff;
 mod test;
+mod fmt;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -86,6 +87,24 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Rewrite policy files in the canonical layout
+    Fmt {
+        /// Policy files or directories (every `*.accord` file under them)
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Change nothing; print a diff of each file that would change and exit 1 if any would
+        #[arg(long, conflicts_with = "stdout")]
+        check: bool,
+        /// Print the formatted files instead of rewriting them
+        #[arg(long)]
+        stdout: bool,
+        /// Spell connectives in ASCII (`and or not => != <= >=`)
+        #[arg(long, conflicts_with = "unicode")]
+        ascii: bool,
+        /// Spell connectives in Unicode (`∧ ∨ ¬ ⇒ ≠ ≤ ≥`; the default)
+        #[arg(long)]
+        unicode: bool,
+    },
 }
 
 /// Options every command takes.
@@ -132,6 +151,13 @@ pub fn run() -> i32 {
             format,
             common,
         } => diff::diff(&old, &new, &facts, &query, format, &common),
+        Command::Fmt {
+            paths,
+            check,
+            stdout,
+            ascii,
+            unicode: _,
+        } => fmt::fmt(&paths, fmt::Mode::new(check, stdout), ascii),
     }
 }
 

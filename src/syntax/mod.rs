@@ -5,6 +5,8 @@
 //! [`SourceMap`] (for rendering diagnostics), never to re-parse it.
 
 pub mod ast;
+pub mod comments;
+pub mod format;
 mod parse;
 
 pub use parse::{parse_file, parse_query, parse_repl_line, ReplLine};
