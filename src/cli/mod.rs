@@ -5,6 +5,7 @@
 //! also uses 3 for "different"). All rendering of results lives in the library (`accord::output`).
 
 mod commands;
+mod explain;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -51,6 +52,31 @@ pub enum Command {
         query: Vec<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Append the proof of each printed fact (at most 200 facts)
+        #[arg(long)]
+        explain: bool,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Show why a fact holds (a proof tree) or, with --why-not, why it does not
+    Explain {
+        /// Policy files or directories, then the atom, e.g. `examples/us-mx 'fewer_exams(ACEROS)'`
+        #[arg(required = true, value_name = "PATH… ATOM")]
+        args: Vec<String>,
+        /// Data files or directories; repeatable
+        #[arg(long = "facts", value_name = "FILE")]
+        facts: Vec<PathBuf>,
+        /// Explain why the atom is not derived
+        #[arg(long = "why-not")]
+        why_not: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// How deep proofs go (why-not descents: default 4)
+        #[arg(long, value_name = "N")]
+        depth: Option<usize>,
+        /// How many matches of an atom with variables to explain
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        limit: usize,
         #[command(flatten)]
         common: Common,
     },
@@ -84,8 +110,28 @@ pub fn run() -> i32 {
             facts,
             query,
             format,
+            explain,
             common,
-        } => commands::eval(&paths, &facts, &query, format, &common),
+        } => commands::eval(&paths, &facts, &query, format, explain, &common),
+        Command::Explain {
+            args,
+            facts,
+            why_not,
+            format,
+            depth,
+            limit,
+            common,
+        } => explain::explain(
+            &explain::Request {
+                args,
+                facts,
+                why_not,
+                format,
+                depth,
+                limit,
+            },
+            &common,
+        ),
     }
 }
 

@@ -36,6 +36,7 @@ mod tests;
 
 use std::time::{Duration, Instant};
 
+pub use exec::eval_expr;
 pub use model::Model;
 
 use crate::facts::{FactOrigin, FactSet};
