@@ -91,24 +91,35 @@ pub fn exceptions_of(ctx: &Context<'_>, relation: RelationId) -> Vec<String> {
     names
 }
 
-/// The user-facing relation of a fact: a defeat's row is a row of the withdrawn rule's conclusion.
-pub fn shown_relation(ctx: &Context<'_>, relation: RelationId) -> (String, Option<String>) {
-    if let Some(base) = defeated_rule(ctx, relation) {
-        let head = ctx
+/// The user-facing relation of a fact, and for a defeat `__defeated_B` the rule `B` it withdraws and
+/// whether `B` is itself an exception. A defeat's row is a row of `B`'s conclusion (followed through
+/// exceptions to exceptions).
+pub fn shown_relation(ctx: &Context<'_>, relation: RelationId) -> (String, Option<(String, bool)>) {
+    let mut current = relation;
+    let mut withdrawn: Option<(String, bool)> = None;
+    for _ in 0..ctx.program.rules.len() + 1 {
+        let Some(base) = defeated_rule(ctx, current) else {
+            break;
+        };
+        let rule = ctx
             .program
             .rules
             .iter()
-            .find(|r| {
-                r.origin.name.as_deref() == Some(base) && r.origin.purpose != RulePurpose::Exception
-            })
-            .map(|r| ctx.program.relation(r.head).name.clone())
-            .unwrap_or_else(|| base.to_string());
-        return (head, Some(base.to_string()));
+            .find(|r| r.origin.name.as_deref() == Some(base));
+        if withdrawn.is_none() {
+            let exception = rule.is_some_and(|r| r.origin.purpose == RulePurpose::Exception);
+            withdrawn = Some((base.to_string(), exception));
+        }
+        match rule {
+            Some(r) => current = r.head,
+            None => break,
+        }
     }
-    (ctx.program.relation(relation).name.clone(), None)
+    (ctx.program.relation(current).name.clone(), withdrawn)
 }
 
-/// A fact as written: `reduced_exams(S01)`; a defeat: `reduced_exams(S04) withdrawn from rule mra_benefit`.
+/// A fact as written: `reduced_exams(S01)`; a defeat: `reduced_exams(S04) withdrawn from rule
+/// mra_benefit`, or `exception suspension withdrawn for reduced_exams(S03)`.
 pub fn fact_text(ctx: &Context<'_>, relation: RelationId, row: &[Value]) -> String {
     let types = ctx.program.relation(relation).types();
     let args: Vec<String> = row
@@ -118,7 +129,11 @@ pub fn fact_text(ctx: &Context<'_>, relation: RelationId, row: &[Value]) -> Stri
         .collect();
     let (name, withdrawn) = shown_relation(ctx, relation);
     match withdrawn {
-        Some(base) => format!("{name}({}) withdrawn from rule `{base}`", args.join(", ")),
+        Some((base, false)) => format!("{name}({}) withdrawn from rule `{base}`", args.join(", ")),
+        Some((base, true)) => format!(
+            "exception `{base}` withdrawn for {name}({})",
+            args.join(", ")
+        ),
         None => format!("{name}({})", args.join(", ")),
     }
 }
@@ -150,10 +165,7 @@ pub fn origin_label(
 
 /// How a variable is shown: its name, or an aggregate's source text for an aggregate's result.
 pub fn var_text(ctx: &Context<'_>, rule: &Rule, v: VarId) -> String {
-    let name = rule.vars.get(v.index()).map_or("?", |x| x.name.as_str());
-    if !name.starts_with(AGGREGATE_VAR) {
-        return name.to_string();
-    }
+    // An aggregate's result is the last argument of the aggregate's output atom.
     for literal in &rule.body {
         if let Literal::Atom { relation, args, .. } = literal {
             if args.last() == Some(&Term::Var(v)) {
@@ -168,7 +180,22 @@ pub fn var_text(ctx: &Context<'_>, rule: &Rule, v: VarId) -> String {
             }
         }
     }
-    "the aggregate".to_string()
+    rule.vars
+        .get(v.index())
+        .map_or("?", |x| x.name.as_str())
+        .to_string()
+}
+
+/// Whether a variable stands for an aggregate's result (and has no name of the author's).
+pub fn is_aggregate_var(ctx: &Context<'_>, rule: &Rule, v: VarId) -> bool {
+    rule.vars
+        .get(v.index())
+        .is_some_and(|x| x.name.starts_with(AGGREGATE_VAR) || x.name.contains(' '))
+        || rule.body.iter().any(|l| {
+            matches!(l, Literal::Atom { relation, args, .. }
+                if args.last() == Some(&Term::Var(v))
+                    && ctx.program.aggregates.iter().any(|a| a.output == *relation))
+        })
 }
 
 /// An aggregate's source text on one line.
@@ -300,8 +327,11 @@ pub fn bindings_list(
     rule.vars
         .iter()
         .zip(bindings)
-        .filter(|(var, _)| !var.name.starts_with(AGGREGATE_VAR) && !var.name.starts_with('_'))
-        .filter_map(|(var, b)| {
+        .enumerate()
+        .filter(|(i, (var, _))| {
+            !var.name.starts_with('_') && !is_aggregate_var(ctx, rule, VarId(*i as u32))
+        })
+        .filter_map(|(_, (var, b))| {
             b.map(|v| {
                 (
                     var.name.clone(),

@@ -81,7 +81,7 @@ fn node_json(ctx: &Context<'_>, node: &Node) -> Json {
     );
     out.insert("relation".into(), Json::String(relation));
     out.insert("values".into(), row_json(ctx, node));
-    if let Some(base) = withdrawn {
+    if let Some((base, _)) = withdrawn {
         out.insert("withdrawn_from".into(), Json::String(base));
     }
     if let Some(id) = node.id {
@@ -220,7 +220,7 @@ fn premise_json(
             };
             json!({ "kind": "absent", "premise": written, "atom": atom })
         }
-        Premise::ExceptionNotApplied { .. } => {
+        Premise::ExceptionNotApplied { why_not, .. } => {
             let (exceptions, base) = match literal {
                 Literal::Negated { relation, .. } => (
                     exceptions_of(ctx, *relation),
@@ -233,6 +233,7 @@ fn premise_json(
                 "premise": written,
                 "rule": base,
                 "exceptions": exceptions,
+                "why_not": why_not.as_ref().map_or(Json::Null, |w| why_not_json(ctx, w)),
             })
         }
         Premise::Aggregate {
@@ -350,7 +351,10 @@ fn attempt_json(ctx: &Context<'_>, attempt: &RuleAttempt) -> Json {
                 Failure::NoneFailed => "none",
                 Failure::Budget => "budget",
             };
-            failed.insert("reason".into(), json!(reason));
+            let mut ordered = Map::new();
+            ordered.insert("reason".into(), json!(reason));
+            ordered.extend(failed);
+            let failed = ordered;
             let all: Vec<Value> = bindings.iter().map(|b| b.unwrap_or_default()).collect();
             let all: Vec<Option<Value>> = all.into_iter().map(Some).collect();
             json!({

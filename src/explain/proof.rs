@@ -8,11 +8,12 @@
 
 use rustc_hash::FxHashMap;
 
-use super::goal::{matches, Goal};
+use super::goal::{matches, Goal, GoalArg};
 use super::search::{order, unify_head, Matched, Partial, Search};
+use super::whynot::{why_not, WhyNot};
 use super::{Context, ExplainOptions};
 use crate::facts::FactOrigin;
-use crate::ir::{Literal, RelationId, RuleId};
+use crate::ir::{Literal, RelationId, RuleId, Term};
 use crate::value::Value;
 
 /// The proof of one fact.
@@ -66,8 +67,12 @@ pub enum Premise {
     Bind { literal: usize, value: Value },
     /// A negated atom that no fact matches.
     Absent { literal: usize },
-    /// A negation over an exception's defeat relation: the exceptions checked did not apply.
-    ExceptionNotApplied { literal: usize },
+    /// A negation over an exception's defeat relation: the exceptions checked did not apply, and why
+    /// not (each exception's failed premise, one level deep).
+    ExceptionNotApplied {
+        literal: usize,
+        why_not: Option<Box<WhyNot>>,
+    },
     /// An aggregate's result, and how many rows its group ranged over.
     Aggregate {
         literal: usize,
@@ -84,7 +89,7 @@ impl Premise {
             | Premise::Compare { literal, .. }
             | Premise::Bind { literal, .. }
             | Premise::Absent { literal }
-            | Premise::ExceptionNotApplied { literal }
+            | Premise::ExceptionNotApplied { literal, .. }
             | Premise::Aggregate { literal, .. } => *literal,
         }
     }
@@ -176,11 +181,12 @@ impl Prover {
         partial: &Partial,
         depth: usize,
     ) -> Vec<Premise> {
+        let bindings = &partial.values;
         let mut by_literal: Vec<(usize, Matched)> = partial.matched.clone();
         by_literal.sort_by_key(|(i, _)| *i);
         by_literal
             .into_iter()
-            .map(|(literal, matched)| self.premise(ctx, rule, literal, matched, depth))
+            .map(|(literal, matched)| self.premise(ctx, rule, literal, matched, bindings, depth))
             .collect()
     }
 
@@ -190,6 +196,7 @@ impl Prover {
         rule: RuleId,
         literal: usize,
         matched: Matched,
+        bindings: &[Value],
         depth: usize,
     ) -> Premise {
         let program = ctx.program;
@@ -210,8 +217,27 @@ impl Prover {
             }
             (Matched::Compare(lhs, rhs), _) => Premise::Compare { literal, lhs, rhs },
             (Matched::Bind(value), _) => Premise::Bind { literal, value },
-            (_, Literal::Negated { relation, .. }) if is_defeat(ctx, *relation) => {
-                Premise::ExceptionNotApplied { literal }
+            (_, Literal::Negated { relation, args, .. }) if is_defeat(ctx, *relation) => {
+                let goal = Goal {
+                    relation: *relation,
+                    args: args
+                        .iter()
+                        .map(|a| match a {
+                            Term::Const(v) => GoalArg::Const(*v),
+                            Term::Var(v) => GoalArg::Const(bindings[v.index()]),
+                            Term::Wildcard => GoalArg::Wildcard,
+                        })
+                        .collect(),
+                };
+                let options = ExplainOptions {
+                    depth: Some(1),
+                    limit: 1,
+                    budget: self.budget,
+                };
+                Premise::ExceptionNotApplied {
+                    literal,
+                    why_not: Some(Box::new(why_not(ctx, &goal, &options))),
+                }
             }
             _ => Premise::Absent { literal },
         }

@@ -264,6 +264,9 @@ fn premise_item(ctx: &Context<'_>, rule_id: RuleId, premise: &Premise, bindings:
     let all: Vec<Option<Value>> = bindings.iter().map(|v| Some(*v)).collect();
     match premise {
         Premise::Atom { node, .. } => node_item(ctx, node),
+        Premise::Compare { lhs, .. } if matches!(literal, Literal::Bind { .. }) => {
+            bind_item(ctx, rule, literal, *lhs)
+        }
         Premise::Compare { lhs, rhs, .. } => {
             let (op, ty) = match literal {
                 Literal::Compare { op, ty, .. } => (op.symbol(), *ty),
@@ -281,22 +284,7 @@ fn premise_item(ctx: &Context<'_>, rule_id: RuleId, premise: &Premise, bindings:
                 Item::new(format!("{values}  ({written})"))
             }
         }
-        Premise::Bind { value, .. } => {
-            let ty = bound_type(rule, literal);
-            let value = ctx.values.literal(ty, *value);
-            match literal {
-                Literal::Bind { var, expr, .. } => {
-                    let name = var_text(ctx, rule, *var);
-                    let expr = expr_text(ctx, rule, expr, ty);
-                    if expr == value || expr.contains('{') {
-                        Item::new(format!("{name} = {value}"))
-                    } else {
-                        Item::new(format!("{name} = {value}  ({name} = {expr})"))
-                    }
-                }
-                _ => Item::new(format!("{}  (= {value})", literal_text(ctx, rule, literal))),
-            }
-        }
+        Premise::Bind { value, .. } => bind_item(ctx, rule, literal, *value),
         Premise::Absent { .. } => match literal {
             Literal::Negated { relation, args, .. } => Item::new(format!(
                 "no {}",
@@ -304,17 +292,21 @@ fn premise_item(ctx: &Context<'_>, rule_id: RuleId, premise: &Premise, bindings:
             )),
             _ => Item::new(literal_text(ctx, rule, literal)),
         },
-        Premise::ExceptionNotApplied { .. } => {
+        Premise::ExceptionNotApplied { why_not, .. } => {
             let names = match literal {
                 Literal::Negated { relation, .. } => exceptions_of(ctx, *relation),
                 _ => vec![],
             };
             let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-            if quoted.len() == 1 {
+            let mut item = if quoted.len() == 1 {
                 Item::new(format!("exception {} does not apply", quoted[0]))
             } else {
                 Item::new(format!("exceptions {} do not apply", quoted.join(", ")))
+            };
+            if let Some(why) = why_not {
+                item.children = why_not_children(ctx, why);
             }
+            item
         }
         Premise::Aggregate { result, rows, .. } => {
             let text = literal_text(ctx, rule, literal);
@@ -358,5 +350,23 @@ fn premise_item(ctx: &Context<'_>, rule_id: RuleId, premise: &Premise, bindings:
                 ctx.values.literal(ty, *result)
             ))
         }
+    }
+}
+
+/// `v = value  (v = expr)` for a binding literal (or an `=` that bound a variable).
+fn bind_item(ctx: &Context<'_>, rule: &crate::ir::Rule, literal: &Literal, value: Value) -> Item {
+    let ty = bound_type(rule, literal);
+    let value = ctx.values.literal(ty, value);
+    match literal {
+        Literal::Bind { var, expr, .. } => {
+            let name = var_text(ctx, rule, *var);
+            let expr = expr_text(ctx, rule, expr, ty);
+            if expr == value || expr.contains('{') {
+                Item::new(format!("{name} = {value}"))
+            } else {
+                Item::new(format!("{name} = {value}  ({name} = {expr})"))
+            }
+        }
+        _ => Item::new(format!("{}  (= {value})", literal_text(ctx, rule, literal))),
     }
 }

@@ -13,7 +13,7 @@ use super::goal::{matches, Goal, GoalArg};
 use super::proof::{aggregate_premise, is_defeat, Node, Premise, Proof, Prover, Step};
 use super::search::{order, unify_head, Failed, Matched, Partial, Search};
 use super::{explain, Context, ExplainOptions};
-use crate::ir::{Literal, RuleId, RulePurpose, Term};
+use crate::ir::{Literal, RuleId, Term};
 use crate::value::Value;
 
 /// Why an atom is not derived (or its proofs, when it is).
@@ -123,7 +123,7 @@ fn analyse(
     let program = ctx.program;
     let wanted = goal.constants();
     for (id, rule) in program.rules.iter().enumerate() {
-        if rule.head != goal.relation || rule.origin.purpose == RulePurpose::Exception {
+        if rule.head != goal.relation {
             continue;
         }
         let rule_id = RuleId(id as u32);
@@ -212,7 +212,10 @@ fn attempt(
                 value: *value,
             },
             (_, Literal::Negated { relation, .. }) if is_defeat(ctx, *relation) => {
-                Premise::ExceptionNotApplied { literal: *literal }
+                Premise::ExceptionNotApplied {
+                    literal: *literal,
+                    why_not: None,
+                }
             }
             _ => Premise::Absent { literal: *literal },
         })
