@@ -184,6 +184,9 @@ fn premise_json(
             "premise": written,
             "node": node_json(ctx, node),
         }),
+        Premise::Compare { lhs, .. } if matches!(literal, Literal::Bind { .. }) => {
+            binding_json(ctx, rule, literal, written, *lhs)
+        }
         Premise::Compare { lhs, rhs, .. } => {
             let (op, ty) = match literal {
                 Literal::Compare { op, ty, .. } => (op.symbol(), *ty),
@@ -198,19 +201,7 @@ fn premise_json(
                 "text": format!("{} {op} {}", ctx.values.literal(ty, *lhs), ctx.values.literal(ty, *rhs)),
             })
         }
-        Premise::Bind { value, .. } => {
-            let ty = bound_type(rule, literal);
-            let variable = match literal {
-                Literal::Bind { var, .. } => Some(var_text(ctx, rule, *var)),
-                _ => None,
-            };
-            json!({
-                "kind": "binding",
-                "premise": written,
-                "variable": variable,
-                "value": ctx.values.to_json(ty, *value),
-            })
-        }
+        Premise::Bind { value, .. } => binding_json(ctx, rule, literal, written, *value),
         Premise::Absent { .. } => {
             let atom = match literal {
                 Literal::Negated { relation, args, .. } => {
@@ -366,4 +357,24 @@ fn attempt_json(ctx: &Context<'_>, attempt: &RuleAttempt) -> Json {
             })
         }
     }
+}
+
+fn binding_json(
+    ctx: &Context<'_>,
+    rule: &crate::ir::Rule,
+    literal: &Literal,
+    written: String,
+    value: Value,
+) -> Json {
+    let ty = bound_type(rule, literal);
+    let variable = match literal {
+        Literal::Bind { var, .. } => Some(var_text(ctx, rule, *var)),
+        _ => None,
+    };
+    json!({
+        "kind": "binding",
+        "premise": written,
+        "variable": variable,
+        "value": ctx.values.to_json(ty, value),
+    })
 }
