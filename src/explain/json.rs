@@ -113,6 +113,19 @@ fn node_json(ctx: &Context<'_>, node: &Node) -> Json {
                 ),
             );
         }
+        Step::Aggregate { aggregate, rows } => {
+            let a = &ctx.program.aggregates[*aggregate];
+            out.insert("by".into(), json!("aggregate"));
+            out.insert(
+                "aggregate".into(),
+                json!({
+                    "op": a.op.name(),
+                    "text": super::describe::aggregate_text(ctx, a.span),
+                    "location": ctx.sources.location(a.span).to_string(),
+                    "rows": rows,
+                }),
+            );
+        }
         Step::Seen(n) => {
             out.insert("by".into(), json!("see"));
             out.insert("see".into(), json!(n));

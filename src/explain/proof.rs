@@ -42,6 +42,10 @@ pub enum Step {
         bindings: Vec<Value>,
         premises: Vec<Premise>,
     },
+    /// The output of an aggregate (`program.aggregates[aggregate]`), computed over `rows` input rows.
+    /// Only met when an aggregate's own relation is explained; in a rule's body it is a
+    /// [`Premise::Aggregate`].
+    Aggregate { aggregate: usize, rows: usize },
     /// Derived; its proof is the node numbered so, shown earlier.
     Seen(u32),
     /// Derived; not expanded because the depth limit was reached.
@@ -144,6 +148,18 @@ impl Prover {
         };
         if let Some(origin) = model.origin(relation, r) {
             return leaf(Step::Fact(origin));
+        }
+        if let Some(a) = ctx
+            .program
+            .aggregates
+            .iter()
+            .position(|a| a.output == relation)
+        {
+            let rows = match aggregate_premise(ctx, 0, a, r) {
+                Premise::Aggregate { rows, .. } => rows,
+                _ => 0,
+            };
+            return leaf(Step::Aggregate { aggregate: a, rows });
         }
         if let Some(id) = self.shown.get(&(relation, r)) {
             return leaf(Step::Seen(*id));

@@ -4,8 +4,8 @@
 //! drawn: `├─ ` before a child, `└─ ` before the last one, `│  ` to continue a parent's column.
 
 use super::describe::{
-    atom_text, bindings_list, bound_type, exceptions_of, expr_text, fact_text, literal_text,
-    origin_label, rule_info, var_text,
+    aggregate_text, atom_text, bindings_list, bound_type, exceptions_of, expr_text, fact_text,
+    literal_text, origin_label, rule_info, var_text,
 };
 use super::proof::{Node, Premise, Proof, Step};
 use super::whynot::{Attempt, Failure, RuleAttempt, Stop, WhyNot};
@@ -248,6 +248,14 @@ fn node_item(ctx: &Context<'_>, node: &Node) -> Item {
                 .map(|p| premise_item(ctx, *rule, p, bindings))
                 .collect();
             item
+        }
+        Step::Aggregate { aggregate, rows } => {
+            let a = &ctx.program.aggregates[*aggregate];
+            Item::new(format!(
+                "{fact}  by aggregate {} over {rows} rows ({})",
+                aggregate_text(ctx, a.span),
+                ctx.sources.location(a.span)
+            ))
         }
         Step::Seen(n) => Item::new(format!("{fact}  (see {n})")),
         Step::DepthLimit => Item::new(format!("{fact}  … (derived; depth limit reached)")),
