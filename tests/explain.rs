@@ -304,3 +304,88 @@ fn eval_explain_refuses_large_outputs() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Splits a command line written in the docs (words, and `'…'` quoted words).
+fn words(line: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for c in line.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                any = true;
+            }
+            ' ' if !quoted => {
+                if any {
+                    out.push(std::mem::take(&mut current));
+                    any = false;
+                }
+            }
+            c => {
+                current.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(current);
+    }
+    out
+}
+
+/// Every ```console block of the explanation docs and the README whose first line is `$ accord …` shows
+/// exactly what the binary prints. `ACCORD_UPDATE_DOCS=1` rewrites the blocks with the real output.
+#[test]
+fn docs_examples_are_real_output() {
+    let update = std::env::var_os("ACCORD_UPDATE_DOCS").is_some();
+    let mut checked = 0;
+    for doc in ["docs/explain.md", "README.md"] {
+        let path = common::root().join(doc);
+        let text = std::fs::read_to_string(&path).expect("the doc exists");
+        let mut out = String::new();
+        let mut lines = text.lines().peekable();
+        while let Some(line) = lines.next() {
+            out.push_str(line);
+            out.push('\n');
+            if line != "```console" {
+                continue;
+            }
+            let Some(command) = lines.next_if(|l| l.starts_with("$ accord ")) else {
+                continue;
+            };
+            out.push_str(command);
+            out.push('\n');
+            let mut shown = String::new();
+            for l in lines.by_ref() {
+                if l == "```" {
+                    break;
+                }
+                shown.push_str(l);
+                shown.push('\n');
+            }
+            let args = words(&command["$ accord ".len()..]);
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let got = accord(&args);
+            assert!(got.stderr.is_empty(), "{doc}: `{command}`: {}", got.stderr);
+            if update {
+                out.push_str(got.stdout.trim_end());
+                out.push('\n');
+            } else {
+                assert_eq!(
+                    shown.trim_end(),
+                    got.stdout.trim_end(),
+                    "{doc}: `{command}` prints something else"
+                );
+                out.push_str(&shown);
+            }
+            out.push_str("```\n");
+            checked += 1;
+        }
+        if update {
+            std::fs::write(&path, out).expect("rewrite the doc");
+        }
+    }
+    assert!(checked >= 10, "only {checked} examples were checked");
+}

@@ -103,9 +103,14 @@ pub fn explain(request: &Request, common: &Common) -> i32 {
         let why = explain::why_not(&mut ctx, &goal, &options);
         match request.format {
             Format::Json => {
-                let mut json = explain::why_not_json(&ctx, &why);
-                if let Some(object) = json.as_object_mut() {
-                    object.insert("as_of".into(), format_day(today).into());
+                let mut json = serde_json::Map::new();
+                if let serde_json::Value::Object(object) = explain::why_not_json(&ctx, &why) {
+                    for (key, value) in object {
+                        json.insert(key.clone(), value);
+                        if key == "atom" {
+                            json.insert("as_of".into(), format_day(today).into());
+                        }
+                    }
                 }
                 println!(
                     "{}",
