@@ -39,6 +39,9 @@ mod render;
 pub(crate) mod search;
 mod whynot;
 
+#[cfg(test)]
+mod tests;
+
 pub use goal::{parse_goal, Goal, GoalArg};
 pub use json::{proof_json, why_not_json};
 pub use proof::{explain, Node, Premise, Proof, Step};
