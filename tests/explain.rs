@@ -121,6 +121,19 @@ const CASES: &[(&str, &[&str], &str, bool)] = &[
         "busy_destination(MX)",
         true,
     ),
+    // an aggregate compared directly, and a why-not on it.
+    (
+        "aggregate_compared",
+        &["tests/corpus/explain/aggregate.accord"],
+        "multi_site(c)",
+        false,
+    ),
+    (
+        "aggregate_compared_why_not",
+        &["tests/corpus/explain/aggregate.accord"],
+        "multi_site(BETA)",
+        true,
+    ),
 ];
 
 fn run(policy: &[&str], atom: &str, why_not: bool, extra: &[&str]) -> common::Output {

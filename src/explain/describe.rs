@@ -248,6 +248,29 @@ pub fn atom_text(
     args: &[Term],
     bindings: &[Option<Value>],
 ) -> String {
+    if let Some(a) = ctx.program.aggregates.iter().find(|a| a.output == relation) {
+        // An aggregate's atom: its text, and the group it was asked for.
+        let group: Vec<String> = args[..args.len().saturating_sub(1)]
+            .iter()
+            .filter_map(|a| match a {
+                Term::Var(v) => bindings.get(v.index()).copied().flatten().map(|value| {
+                    let ty = rule.vars.get(v.index()).map_or(ValueType::Number, |x| x.ty);
+                    format!(
+                        "{} = {}",
+                        var_text(ctx, rule, *v),
+                        ctx.values.literal(ty, value)
+                    )
+                }),
+                _ => None,
+            })
+            .collect();
+        let text = aggregate_text(ctx, a.span);
+        return if group.is_empty() {
+            text
+        } else {
+            format!("{text} where {}", group.join(", "))
+        };
+    }
     let types = ctx.program.relation(relation).types();
     let shown: Vec<String> = args
         .iter()
