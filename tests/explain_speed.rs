@@ -110,7 +110,7 @@ fn explain_one_fact_on_a_million_shipments() {
     };
     let reduced = pick("reduced_exams");
     let targeted = pick("standard_targeting");
-    let goals = vec![reduced.clone(), targeted.clone()];
+    let goals = [reduced.clone(), targeted.clone()];
     let not_targeted = explain::Goal {
         relation: targeted.relation,
         args: reduced.args.clone(),
