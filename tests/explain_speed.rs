@@ -36,7 +36,7 @@ fn write_data(dir: &std::path::Path, n: usize) -> Vec<PathBuf> {
         &mut |out| {
             for i in 0..n {
                 let program = if i % 2 == 0 { "NEEC" } else { "CTPAT" };
-                let status = if i % 10 == 9 { "suspended" } else { "active" };
+                let status = if i % 10 >= 7 { "suspended" } else { "active" };
                 let _ = writeln!(out, "C{i},{program},{status},20{}-06-30", 20 + i % 10);
             }
         },

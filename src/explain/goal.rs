@@ -79,6 +79,15 @@ impl Goal {
 
 /// The row ids matching `goal`, in ascending order of their values, at most `limit`.
 pub fn matches(ctx: &mut Context<'_>, goal: &Goal, limit: usize) -> Vec<usize> {
+    if ctx
+        .program
+        .relations
+        .get(goal.relation.index())
+        .map(|r| r.arity())
+        != Some(goal.args.len())
+    {
+        return vec![];
+    }
     let constants = goal.constants();
     let columns: Vec<usize> = (0..constants.len())
         .filter(|c| constants[*c].is_some())
@@ -92,14 +101,19 @@ pub fn matches(ctx: &mut Context<'_>, goal: &Goal, limit: usize) -> Vec<usize> {
         .collect();
     let types = ctx.program.relation(goal.relation).types();
     let values = &*ctx.values;
-    rows.sort_by(|a, b| {
+    let order = |a: &usize, b: &usize| {
         values.compare_rows(
             &types,
             model.row(goal.relation, *a),
             model.row(goal.relation, *b),
         )
-    });
-    rows.truncate(limit);
+    };
+    // The `limit` smallest, without sorting every match.
+    if limit < rows.len() {
+        rows.select_nth_unstable_by(limit, order);
+        rows.truncate(limit);
+    }
+    rows.sort_by(order);
     rows
 }
 

@@ -60,27 +60,33 @@ impl Context<'_> {
                 .map(|r| r as usize)
                 .collect();
         }
-        let subset = rows
+        // An index on some of the columns (the evaluator's, or one built here earlier), then filter.
+        let mut known: Vec<&Index> = rows
             .indexed_columns()
-            .filter(|ic| !ic.is_empty() && ic.iter().all(|c| columns.contains(c)))
-            .max_by_key(|ic| ic.len());
-        if let Some(ic) = subset {
-            let sub_key: Vec<Value> = ic
-                .iter()
-                .filter_map(|c| columns.iter().position(|x| x == c).map(|i| key[i]))
-                .collect();
-            if let Some(index) = rows.index(ic) {
-                let group: Vec<u32> = index
-                    .lookup(rows, &sub_key, rows.len())
-                    .take(SUBSET_GROUP_LIMIT + 1)
-                    .collect();
-                if group.len() <= SUBSET_GROUP_LIMIT {
-                    return group
-                        .into_iter()
-                        .map(|r| r as usize)
-                        .filter(|r| matches(*r))
-                        .collect();
-                }
+            .filter_map(|ic| rows.index(ic))
+            .chain(
+                self.indexes
+                    .iter()
+                    .filter(|((r, _), _)| *r == relation)
+                    .map(|(_, i)| i),
+            )
+            .filter(|i| !i.columns().is_empty() && i.columns().iter().all(|c| columns.contains(c)))
+            .collect();
+        known.sort_by_key(|i| std::cmp::Reverse(i.columns().len()));
+        for index in known {
+            if let Some(found) = probe_subset(rows, index, columns, key) {
+                return found;
+            }
+        }
+        // Build one: first on the first bound column alone (one index then serves every probe that
+        // knows that column), on all the bound columns only if that column is not selective.
+        let first = vec![columns[0]];
+        if !self.indexes.contains_key(&(relation, first.clone())) {
+            let index = Index::build(rows, &first);
+            let found = probe_subset(rows, &index, columns, key);
+            self.indexes.insert((relation, first), index);
+            if let Some(found) = found {
+                return found;
             }
         }
         let index = self
@@ -92,6 +98,34 @@ impl Context<'_> {
             .map(|r| r as usize)
             .collect()
     }
+}
+
+/// The rows matching `key` through an index on a subset of `columns`, unless its group is too large.
+fn probe_subset(
+    rows: &crate::eval::storage::Rows,
+    index: &Index,
+    columns: &[usize],
+    key: &[Value],
+) -> Option<Vec<usize>> {
+    let sub_key: Vec<Value> = index
+        .columns()
+        .iter()
+        .filter_map(|c| columns.iter().position(|x| x == c).map(|i| key[i]))
+        .collect();
+    let group: Vec<u32> = index
+        .lookup(rows, &sub_key, rows.len())
+        .take(SUBSET_GROUP_LIMIT + 1)
+        .collect();
+    (group.len() <= SUBSET_GROUP_LIMIT).then(|| {
+        group
+            .into_iter()
+            .map(|r| r as usize)
+            .filter(|r| {
+                let row = rows.row(*r);
+                columns.iter().zip(key).all(|(c, k)| row[*c] == *k)
+            })
+            .collect()
+    })
 }
 
 pub(crate) fn expr_vars(expr: &Expr, out: &mut Vec<VarId>) {
