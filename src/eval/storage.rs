@@ -206,6 +206,11 @@ impl Index {
         &self.columns
     }
 
+    /// How many rows the index covers (the relation's length when it was last kept up to date).
+    pub fn covered(&self) -> usize {
+        self.next.len()
+    }
+
     fn key_hash(&self, values: &[Value], arity: usize, id: u32) -> u64 {
         let base = id as usize * arity;
         hash_values(self.columns.iter().map(|c| &values[base + c]))

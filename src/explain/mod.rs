@@ -20,6 +20,7 @@
 //! let json = proof_json(&ctx, &proofs[0]);           // the schema of docs/explain.md
 //! let why_not: WhyNot = why_not(&mut ctx, &goal, &ExplainOptions::default());
 //! let text = render_why_not(&ctx, &why_not);  let json = why_not_json(&ctx, &why_not);
+//! let cache = ctx.into_cache();   // keep the indexes built; Context::with_cache(…, cache) reuses them
 //! ```
 //!
 //! Invariants: a [`Proof`] only cites rows of the model; every [`Step::Rule`] carries the rule's full
@@ -86,7 +87,16 @@ pub struct Context<'a> {
     /// Mutable only so that arithmetic in rules can intern the numbers it computes (as in evaluation).
     pub values: &'a mut ValueStore,
     pub sources: &'a SourceMap,
-    indexes: FxHashMap<(RelationId, Vec<usize>), Index>,
+    indexes: IndexCache,
+}
+
+/// The indexes an explanation built, kept so that a later [`Context`] over the same model can reuse them
+/// ([`Context::into_cache`], [`Context::with_cache`]). Invariant: a cache is only given back with the
+/// model it was built on (a REPL drops it when `:assert` or `:reload` makes a new model); as a guard,
+/// an index whose row count differs from its relation's is dropped, never used.
+#[derive(Default)]
+pub struct IndexCache {
+    map: FxHashMap<(RelationId, Vec<usize>), Index>,
 }
 
 impl<'a> Context<'a> {
@@ -103,8 +113,31 @@ impl<'a> Context<'a> {
             facts,
             values,
             sources,
-            indexes: FxHashMap::default(),
+            indexes: IndexCache::default(),
         }
+    }
+
+    /// A context that starts with the indexes a previous one built (see [`IndexCache`]).
+    pub fn with_cache(
+        model: &'a Model,
+        program: &'a Program,
+        facts: &'a FactSet,
+        values: &'a mut ValueStore,
+        sources: &'a SourceMap,
+        mut cache: IndexCache,
+    ) -> Context<'a> {
+        cache.map.retain(|(relation, _), index| {
+            model.storage(*relation).map(|rows| rows.len()) == Some(index.covered())
+        });
+        Context {
+            indexes: cache,
+            ..Context::new(model, program, facts, values, sources)
+        }
+    }
+
+    /// The indexes built so far, for [`Context::with_cache`].
+    pub fn into_cache(self) -> IndexCache {
+        self.indexes
     }
 
     /// Where a base fact came from, as `file:line` (policy) or `file:line, row N` (data).

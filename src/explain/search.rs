@@ -66,6 +66,7 @@ impl Context<'_> {
             .filter_map(|ic| rows.index(ic))
             .chain(
                 self.indexes
+                    .map
                     .iter()
                     .filter(|((r, _), _)| *r == relation)
                     .map(|(_, i)| i),
@@ -81,16 +82,17 @@ impl Context<'_> {
         // Build one: first on the first bound column alone (one index then serves every probe that
         // knows that column), on all the bound columns only if that column is not selective.
         let first = vec![columns[0]];
-        if !self.indexes.contains_key(&(relation, first.clone())) {
+        if !self.indexes.map.contains_key(&(relation, first.clone())) {
             let index = Index::build(rows, &first);
             let found = probe_subset(rows, &index, columns, key);
-            self.indexes.insert((relation, first), index);
+            self.indexes.map.insert((relation, first), index);
             if let Some(found) = found {
                 return found;
             }
         }
         let index = self
             .indexes
+            .map
             .entry((relation, columns.to_vec()))
             .or_insert_with(|| Index::build(rows, columns));
         index

@@ -112,4 +112,18 @@ fn large_relations_are_probed_and_proofs_use_earlier_rounds() {
     let key = n(ctx.values, 1000);
     let rows = ctx.candidates(edge, &[0], &[key]);
     assert_eq!(rows.len(), 1);
+    // The indexes built carry over to a context on the same model, and not to another model.
+    let cache = ctx.into_cache();
+    assert!(!cache.map.is_empty());
+    let kept = cache.map.len();
+    let ctx = Context::with_cache(&model, &b.program, &facts, &mut values, &sources, cache);
+    assert_eq!(ctx.indexes.map.len(), kept);
+    let cache = ctx.into_cache();
+    let mut fewer = facts.clone();
+    fewer.table_mut(edge).values.truncate(2 * 10);
+    fewer.table_mut(edge).origins.truncate(10);
+    let other =
+        evaluate(&b.program, &fewer, &mut values, &EvalOptions::default()).expect("evaluates");
+    let ctx = Context::with_cache(&other, &b.program, &fewer, &mut values, &sources, cache);
+    assert!(ctx.indexes.map.keys().all(|(r, _)| *r != edge));
 }
