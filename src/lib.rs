@@ -10,6 +10,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod engine;
 pub mod eval;
+pub mod explain;
 pub mod facts;
 pub mod ir;
 pub mod output;

@@ -6,8 +6,9 @@
 
 mod commands;
 mod diff;
-mod test;
+mod explain;
 mod fmt;
+mod test;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -54,6 +55,31 @@ pub enum Command {
         query: Vec<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Append the proof of each printed fact (at most 200 facts)
+        #[arg(long)]
+        explain: bool,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Show why a fact holds (a proof tree) or, with --why-not, why it does not
+    Explain {
+        /// Policy files or directories, then the atom, e.g. `examples/us-mx 'fewer_exams(ACEROS)'`
+        #[arg(required = true, value_name = "PATH… ATOM")]
+        args: Vec<String>,
+        /// Data files or directories; repeatable
+        #[arg(long = "facts", value_name = "FILE")]
+        facts: Vec<PathBuf>,
+        /// Explain why the atom is not derived
+        #[arg(long = "why-not")]
+        why_not: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// How deep proofs go (why-not descents: default 4)
+        #[arg(long, value_name = "N")]
+        depth: Option<usize>,
+        /// How many matches of an atom with variables to explain
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        limit: usize,
         #[command(flatten)]
         common: Common,
     },
@@ -135,8 +161,9 @@ pub fn run() -> i32 {
             facts,
             query,
             format,
+            explain,
             common,
-        } => commands::eval(&paths, &facts, &query, format, &common),
+        } => commands::eval(&paths, &facts, &query, format, explain, &common),
         Command::Test {
             paths,
             filter,
@@ -158,6 +185,25 @@ pub fn run() -> i32 {
             ascii,
             unicode: _,
         } => fmt::fmt(&paths, fmt::Mode::new(check, stdout), ascii),
+        Command::Explain {
+            args,
+            facts,
+            why_not,
+            format,
+            depth,
+            limit,
+            common,
+        } => explain::explain(
+            &explain::Request {
+                args,
+                facts,
+                why_not,
+                format,
+                depth,
+                limit,
+            },
+            &common,
+        ),
     }
 }
 

@@ -31,7 +31,7 @@ mod exec;
 mod model;
 mod plan;
 mod query;
-mod storage;
+pub mod storage;
 
 #[cfg(test)]
 pub(crate) mod testing;
@@ -41,6 +41,7 @@ mod tests;
 use std::time::{Duration, Instant};
 
 pub use derive::{derivation, prepare_derivations, Derivation};
+pub use exec::eval_expr;
 pub use model::Model;
 pub use query::answer;
 

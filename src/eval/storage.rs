@@ -183,6 +183,11 @@ impl Rows {
         self.indexes.iter().find(|i| i.columns == columns)
     }
 
+    /// The column lists of the indexes built so far.
+    pub fn indexed_columns(&self) -> impl Iterator<Item = &[usize]> + '_ {
+        self.indexes.iter().map(|i| i.columns.as_slice())
+    }
+
     /// Builds the index on `columns` unless it exists; it is then kept up to date by every insert.
     pub fn ensure_index(&mut self, columns: &[usize]) {
         if self.index(columns).is_none() {
@@ -250,6 +255,11 @@ impl Index {
 
     pub fn columns(&self) -> &[usize] {
         &self.columns
+    }
+
+    /// How many rows the index covers (the relation's length when it was last kept up to date).
+    pub fn covered(&self) -> usize {
+        self.next.len()
     }
 
     fn key_hash(&self, values: &[Value], arity: usize, id: u32) -> u64 {
