@@ -5,6 +5,7 @@
 //! also uses 3 for "different"). All rendering of results lives in the library (`accord::output`).
 
 mod commands;
+mod facts;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -54,6 +55,11 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Commands about data files: `facts inspect FILE…`
+    Facts {
+        #[command(subcommand)]
+        command: facts::FactsCommand,
+    },
 }
 
 /// Options every command takes.
@@ -86,6 +92,7 @@ pub fn run() -> i32 {
             format,
             common,
         } => commands::eval(&paths, &facts, &query, format, &common),
+        Command::Facts { command } => facts::run(&command),
     }
 }
 

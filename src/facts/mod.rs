@@ -13,12 +13,15 @@
 
 mod convert;
 mod csv;
+mod infer;
+pub mod inspect;
 mod json;
 mod load;
+mod records;
 mod report;
 mod scan;
 
-pub use load::load;
+pub use load::{load, load_with, NoProgress, Progress};
 
 use crate::ir::{Program, RelationId};
 use crate::syntax::Span;
