@@ -79,10 +79,14 @@ impl<'a> JsonText<'a> {
         match text.as_bytes().first() {
             Some(b'"') => match serde_json::from_str::<&str>(text) {
                 Ok(s) => plain(JsonDatum::String(s)),
-                Err(_) => Datum {
-                    datum: JsonDatum::String(""),
-                    owned: Some(serde_json::from_str::<String>(text).unwrap_or_default()),
-                    span,
+                Err(_) => match serde_json::from_str::<String>(text) {
+                    Ok(s) => Datum {
+                        datum: JsonDatum::String(""),
+                        owned: Some(s),
+                        span,
+                    },
+                    // A `\u` escape of a lone surrogate: valid JSON syntax, but not a text.
+                    Err(_) => plain(JsonDatum::BadString),
                 },
             },
             Some(b'[') => plain(JsonDatum::Array),
@@ -105,10 +109,15 @@ impl<'a> JsonText<'a> {
         if e.is_eof() || at >= self.text.trim_end().len() {
             let before = self.text.trim_end_matches([' ', '\t', '\n', '\r']);
             let start = before.char_indices().next_back().map_or(0, |(i, _)| i);
-            let expected = match what.as_str() {
-                "EOF while parsing a list" => "`,` or `]`",
-                "EOF while parsing an object" => "`,` or `}`",
-                "EOF while parsing a string" => "the end of the string (`\"`)",
+            let last = before.as_bytes().last().copied();
+            let expected = match (what.as_str(), last) {
+                ("EOF while parsing a string", _) => "the end of the string (`\"`)",
+                (_, Some(b'[')) => "a value or `]`",
+                (_, Some(b'{')) => "a key (a string) or `}`",
+                (_, Some(b':')) => "a value",
+                ("EOF while parsing an object", Some(b',')) => "a key (a string)",
+                ("EOF while parsing a list", _) => "`,` or `]`",
+                ("EOF while parsing an object", _) => "`,` or `}`",
                 _ => "a value",
             };
             return SyntaxError {
@@ -318,7 +327,6 @@ mod tests {
             "[1,",
             "[1 2]",
             "{\"a\" 1}",
-            "\"\\ud800\"",
             "\"\\u12\"",
             "",
             "]",
@@ -346,7 +354,9 @@ mod tests {
         assert_eq!(e.message, "expected `,` or `]`, found `2`");
         assert_eq!(e.at, 3..4);
         let e = text("[1,]").document().unwrap_err();
-        assert_eq!(e.at, 2..3);
+        assert_eq!((e.message.as_str(), e.at), ("expected a value, found `]`", 3..4));
+        let t = text("\"\\ud800\"");
+        assert_eq!(t.datum(t.document().unwrap()).get(), JsonDatum::BadString);
         let e = text("{\"a\": [1,").document().unwrap_err();
         assert_eq!(e.message, "expected a value, found the end of the file");
     }
