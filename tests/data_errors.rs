@@ -15,8 +15,8 @@ use accord::ir::{
     Column, NestedRecords, Program, RecordField, RecordLevel, RecordMapping, RecordRow, Relation,
     RelationId, RelationKind,
 };
-use accord::syntax::Span;
 use accord::syntax::SourceMap;
+use accord::syntax::Span;
 use accord::value::{ValueStore, ValueType};
 
 const CSV_CASES: &[&str] = &[
@@ -111,7 +111,10 @@ fn mapping(name: &str) -> RecordMapping {
         name: name.to_string(),
         span: Span::default(),
         root: RecordLevel {
-            rows: vec![row(company, vec![field(0, &["id"]), field(0, &["address", "country"])])],
+            rows: vec![row(
+                company,
+                vec![field(0, &["id"]), field(0, &["address", "country"])],
+            )],
             nested: vec![NestedRecords {
                 path: vec!["certifications".into()],
                 span: Span::default(),

@@ -11,7 +11,10 @@
 //!   field whose first column is the enclosing record's first field (`^id`), then the elements' fields;
 //! - a column's type: `true`/`false` is a bool, a number is a number, a `YYYY-MM-DD` date is a date
 //!   (in JSON: a string that reads as a date), anything else is text; a column whose values disagree is
-//!   text; a column with an empty field, a `null` or a missing field in some row is optional.
+//!   text; a CSV column with an empty field, or a canonical JSON column with a `null`, is optional (such
+//!   rows are skipped and counted); a record field that is missing or `null` in some records is left
+//!   out, so that no record is skipped for it;
+//! - names are made policy names: other characters become `_` (`tax id` → `tax_id`).
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -302,11 +305,27 @@ fn fields_shape(
     }
 }
 
+/// A policy name made of `raw`: letters, digits and `_`, starting with a letter, not a reserved word.
+fn ident(raw: &str) -> String {
+    let mut out: String = raw
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if !out.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        out.insert(0, 'f');
+    }
+    if ["and", "or", "not", "true", "false", "today"].contains(&out.as_str()) {
+        out.push('_');
+    }
+    out
+}
+
 /// Turns the guesses into a program: declared relations, and the record mappings.
 fn build(inferred: Inferred) -> Program {
     let mut program = Program::default();
     let mut add = |program: &mut Program, name: &str, columns: Vec<Column>| {
-        let mut unique = name.to_string();
+        let name = ident(name);
+        let mut unique = name.clone();
         let mut n = 1;
         while program.relation_id(&unique).is_some() {
             n += 1;
@@ -327,7 +346,7 @@ fn build(inferred: Inferred) -> Program {
         let columns = shape
             .columns
             .iter()
-            .map(|(n, g)| g.column(n.clone(), shape.rows))
+            .map(|(n, g)| g.column(n.as_deref().map(ident), shape.rows))
             .collect();
         add(&mut program, name, columns);
     }
@@ -365,7 +384,11 @@ fn build_level(
         fields.push(field(1, vec![key.to_string()]));
     }
     for (path, guess) in &level.fields {
-        let mut column_name = path.join("_");
+        if guess.optional || guess.seen < level.records {
+            // Missing or null in some records: left out, so that no record is skipped for it.
+            continue;
+        }
+        let mut column_name = ident(&path.join("_"));
         if columns
             .iter()
             .any(|c: &Column| c.name.as_deref() == Some(&column_name))

@@ -235,7 +235,7 @@ impl Inspection {
         let mut out = String::new();
         for r in &self.relations {
             let skipped = if r.skipped > 0 {
-                format!(", {} skipped (empty optional column)", r.skipped)
+                format!("; {} skipped: an optional column was empty", r.skipped)
             } else {
                 String::new()
             };

@@ -354,7 +354,10 @@ mod tests {
         assert_eq!(e.message, "expected `,` or `]`, found `2`");
         assert_eq!(e.at, 3..4);
         let e = text("[1,]").document().unwrap_err();
-        assert_eq!((e.message.as_str(), e.at), ("expected a value, found `]`", 3..4));
+        assert_eq!(
+            (e.message.as_str(), e.at),
+            ("expected a value, found `]`", 3..4)
+        );
         let t = text("\"\\ud800\"");
         assert_eq!(t.datum(t.document().unwrap()).get(), JsonDatum::BadString);
         let e = text("{\"a\": [1,").document().unwrap_err();
