@@ -20,7 +20,7 @@ use serde_json::value::RawValue;
 use super::convert;
 use super::json::{datum_place, each_line, found, syntax_problem, Sink};
 use super::report::{Place, Problem};
-use super::scan::{elements, is_array, is_object, members, JsonDatum, JsonText};
+use super::scan::{self, elements, is_array, is_object, members, JsonDatum, JsonText};
 use super::FactOrigin;
 use crate::ir::{display_segment, RecordField, RecordLevel, RecordMapping};
 
@@ -28,7 +28,8 @@ const LINES_HELP: &str = "each line of a record-shaped JSON Lines file is one re
 
 /// One record being read: its members, where it is, and how to name it in messages.
 struct Frame<'a, 'm> {
-    raw: &'a RawValue,
+    /// The byte offset of the record's `{` in the file.
+    start: usize,
     members: Vec<(&'a RawValue, &'a RawValue)>,
     line: u32,
     /// How this record is reached from its parent: the list's path (none at the top) and its index
@@ -75,9 +76,23 @@ pub(crate) fn load_record_lines(
     mapping: &RecordMapping,
     sink: &mut Sink<'_>,
 ) {
-    each_line(reader, sink, |t, line, sink| match t.document() {
-        Err(e) => sink.report.push(syntax_problem(e, line, LINES_HELP)),
-        Ok(raw) => enter(t, raw, line, (None, None), &mapping.root, &mut vec![], sink),
+    each_line(reader, sink, |t, line, sink| {
+        // The common case in one pass: the line is an object; read its members directly.
+        if let Ok(members) = scan::line_members(t.text) {
+            let start = t.offset + (t.text.len() - t.text.trim_start().len());
+            let mut stack = vec![Frame {
+                start,
+                members,
+                line,
+                step: (None, None),
+            }];
+            record(t, &mapping.root, &mut stack, sink);
+            return;
+        }
+        match t.document() {
+            Err(e) => sink.report.push(syntax_problem(e, line, LINES_HELP)),
+            Ok(raw) => enter(t, raw, line, (None, None), &mapping.root, &mut vec![], sink),
+        }
     });
 }
 
@@ -92,7 +107,7 @@ fn enter<'a, 'm>(
     sink: &mut Sink<'_>,
 ) {
     let mut frame = Frame {
-        raw,
+        start: t.span(raw).start,
         members: vec![],
         line,
         step,
@@ -153,7 +168,7 @@ fn record<'a, 'm>(
                     good = false;
                     let frame = &stack[at];
                     let path = json_path(&stack[..=at], &[]);
-                    let start = t.span(frame.raw).start;
+                    let start = frame.start;
                     sink.report.push(
                         Problem::new(
                             "missing_field",
@@ -336,10 +351,11 @@ fn find<'a>(members: &[(&'a RawValue, &'a RawValue)], key: &str) -> Option<&'a R
 /// Whether a raw key literal (quotes included) is `key`.
 fn key_is(raw: &RawValue, key: &str) -> bool {
     let r = raw.get();
-    if r.contains('\\') {
+    let inner = r.get(1..r.len().saturating_sub(1)).unwrap_or("");
+    if inner.as_bytes().contains(&b'\\') {
         super::scan::key(raw) == key
     } else {
-        r.len() == key.len() + 2 && &r[1..r.len() - 1] == key
+        inner == key
     }
 }
 

@@ -77,6 +77,10 @@ impl<'a> JsonText<'a> {
             span: span.clone(),
         };
         match text.as_bytes().first() {
+            // Validated already: without a backslash, the content is the text between the quotes.
+            Some(b'"') if !text.as_bytes().contains(&b'\\') => {
+                plain(JsonDatum::String(&text[1..text.len() - 1]))
+            }
             Some(b'"') => match serde_json::from_str::<&str>(text) {
                 Ok(s) => plain(JsonDatum::String(s)),
                 Err(_) => match serde_json::from_str::<String>(text) {
@@ -210,6 +214,17 @@ pub(crate) fn members<'a>(
     out.clear();
     let mut de = serde_json::Deserializer::from_str(raw.get());
     de.deserialize_map(MembersVisitor(out))
+}
+
+/// The members of the object that is the whole of `text` (nothing but whitespace around it), read in
+/// one pass; `Err` when `text` is anything else (the caller then finds out what, with
+/// [`JsonText::document`]).
+pub(crate) fn line_members(text: &str) -> Result<Vec<(&RawValue, &RawValue)>, serde_json::Error> {
+    let mut out = Vec::with_capacity(8);
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.deserialize_map(MembersVisitor(&mut out))?;
+    de.end()?;
+    Ok(out)
 }
 
 /// The elements of an array.
