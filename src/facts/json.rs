@@ -7,9 +7,10 @@
 //! {"certified": [["ACME", "NEEC", "active", "2026-12-31"]], "open": [[]]}
 //! ```
 //!
-//! A key may repeat (its rows are appended). A top-level array (record-shaped JSON) is not supported yet.
+//! A key may repeat (its rows are appended). A top-level array is record-shaped JSON, read by
+//! [`super::records`] through the policy's mapping named after the file ([`load_json`] decides).
 //!
-//! **JSON Lines** holds one row per line, as an object with exactly the keys `relation` and `row` (in
+//! **JSON Lines** (streamed line by line) holds one row per line, as an object with exactly the keys `relation` and `row` (in
 //! either order); blank lines are ignored:
 //!
 //! ```json

@@ -2,8 +2,10 @@
 //!
 //! Each path is a data file or a directory; a directory contributes every `*.json`, `*.jsonl` and
 //! `*.csv` file under it, recursively (not following symbolic links to directories), in path order.
-//! The format is chosen by extension: `.json` is canonical JSON and `.jsonl` JSON Lines (see
-//! [`super::json`]), `.csv` is one relation's rows (see [`super::csv`]).
+//! The format is chosen by extension: `.json` is canonical JSON (a top-level object) or record-shaped
+//! (a top-level array), `.jsonl` JSON Lines of rows, or of records when the program has a mapping named
+//! after the file's stem (see [`super::json`], [`super::records`]); `.csv` is one relation's rows (see
+//! [`super::csv`]). CSV and JSON Lines stream; a `.json` document is read whole.
 //!
 //! A load is all-or-nothing across every file of the call: any problem in any file gives `Err` with the
 //! diagnostics of every file (at most 20 per file, then a `too_many_errors` summary) and no facts. Every
@@ -13,7 +15,8 @@
 //!
 //! Diagnostic codes: `unreadable_file` (missing path, I/O error, not a data file), `invalid_utf8`,
 //! `invalid_json`, `unknown_relation`, `undeclared_csv`, `missing_column`, `extra_column`,
-//! `duplicate_column`, `ragged_row`, `wrong_arity`, `bad_value`, `bad_date`, and `too_many_errors` (the
+//! `duplicate_column`, `ragged_row`, `wrong_arity`, `bad_value`, `bad_date`, record-shaped files'
+//! `no_mapping`, `missing_field`, `bad_record`, `bad_path`, and `too_many_errors` (the
 //! summary after a file's first 20). Value and row diagnostics name the relation, the row (CSV: the
 //! line; JSON: the row's index within its relation in the file, and its line), the column, the expected
 //! type and the text found, and label the offending text.
