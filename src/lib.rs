@@ -15,5 +15,6 @@ pub mod ir;
 pub mod output;
 pub mod stratify;
 pub mod syntax;
+pub mod testing;
 pub mod value;
 pub mod workspace;

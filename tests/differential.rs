@@ -11,7 +11,7 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use accord::eval::{evaluate, EvalOptions, Model};
+use accord::eval::{derivation, evaluate, evaluate_owned, Derivation, EvalOptions, Model};
 use accord::facts::{FactOrigin, FactSet};
 use accord::ir::{AggregateOp, CompareOp, Expr, Literal, Program, RelationId, Term};
 use accord::value::{ArithOp, Number, Value, ValueStore, ValueType};
@@ -302,6 +302,44 @@ fn check(program: &Program, facts: &FactSet, values: &mut ValueStore) -> Result<
         }
         if model.len(relation) != rows.len() {
             return Err(format!("relation {i}: duplicate rows in the model"));
+        }
+    }
+    // Every row has a derivation from rows of smaller rounds.
+    for i in 0..expected.len() {
+        let relation = RelationId(i as u32);
+        for row in 0..model.len(relation) {
+            let round = model.round(relation, row);
+            match derivation(&model, program, relation, row, values) {
+                None => return Err(format!("relation {i} row {row}: no derivation")),
+                Some(Derivation::Rule { premises, .. }) => {
+                    if premises.iter().any(|(r, p)| model.round(*r, *p) >= round) {
+                        return Err(format!(
+                            "relation {i} row {row}: a premise of a later round"
+                        ));
+                    }
+                }
+                Some(Derivation::Aggregate {
+                    premises,
+                    aggregate,
+                }) => {
+                    let input = program.aggregates[aggregate].input;
+                    if premises.is_empty()
+                        || premises.iter().any(|p| model.round(input, *p) >= round)
+                    {
+                        return Err(format!("relation {i} row {row}: a bad aggregate group"));
+                    }
+                }
+                Some(Derivation::Base(_)) => {}
+            }
+        }
+    }
+    // Moving the fact set in gives the same model.
+    let owned = evaluate_owned(program, facts.clone(), values, &EvalOptions::default())
+        .map_err(|e| format!("evaluate_owned failed: {e:?}"))?;
+    for (i, rows) in expected.iter().enumerate() {
+        let relation = RelationId(i as u32);
+        if &as_set(&owned, relation) != rows || owned.len(relation) != rows.len() {
+            return Err(format!("relation {i}: evaluate_owned differs"));
         }
     }
     // Rule order must not change the result.

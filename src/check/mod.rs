@@ -12,6 +12,7 @@ mod expand;
 mod law;
 mod lower;
 mod mapping;
+pub mod query;
 mod types;
 
 use std::collections::HashMap;

@@ -5,7 +5,10 @@
 //! also uses 3 for "different"). All rendering of results lives in the library (`accord::output`).
 
 mod commands;
+mod diff;
 mod facts;
+mod fmt;
+mod test;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -55,6 +58,54 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Run the tests written in policies (`test "name" { … }` blocks)
+    Test {
+        /// Policy files or directories; every policy found under them is tested on its own
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Run only the tests whose name contains this text
+        #[arg(long, value_name = "TEXT")]
+        filter: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Compare the decisions of two policy versions over the same facts (exit 3 when they differ)
+    Diff {
+        /// The old version: a policy path, or `git:REV:PATH`
+        old: String,
+        /// The new version: a policy path, or `git:REV:PATH`
+        new: String,
+        /// Data files or directories, loaded for each version; repeatable
+        #[arg(long = "facts", value_name = "FILE")]
+        facts: Vec<PathBuf>,
+        /// Compare only these relations (repeatable); default: every derived relation
+        #[arg(long = "query", value_name = "REL")]
+        query: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Rewrite policy files in the canonical layout
+    Fmt {
+        /// Policy files or directories (every `*.accord` file under them)
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Change nothing; print a diff of each file that would change and exit 1 if any would
+        #[arg(long, conflicts_with = "stdout")]
+        check: bool,
+        /// Print the formatted files instead of rewriting them
+        #[arg(long)]
+        stdout: bool,
+        /// Spell connectives in ASCII (`and or not => != <= >=`)
+        #[arg(long, conflicts_with = "unicode")]
+        ascii: bool,
+        /// Spell connectives in Unicode (`∧ ∨ ¬ ⇒ ≠ ≤ ≥`; the default)
+        #[arg(long)]
+        unicode: bool,
+    },
     /// Commands about data files: `facts inspect FILE…`
     Facts {
         #[command(subcommand)]
@@ -92,6 +143,27 @@ pub fn run() -> i32 {
             format,
             common,
         } => commands::eval(&paths, &facts, &query, format, &common),
+        Command::Test {
+            paths,
+            filter,
+            format,
+            common,
+        } => test::test(&paths, filter.as_deref(), format, &common),
+        Command::Diff {
+            old,
+            new,
+            facts,
+            query,
+            format,
+            common,
+        } => diff::diff(&old, &new, &facts, &query, format, &common),
+        Command::Fmt {
+            paths,
+            check,
+            stdout,
+            ascii,
+            unicode: _,
+        } => fmt::fmt(&paths, fmt::Mode::new(check, stdout), ascii),
         Command::Facts { command } => facts::run(&command),
     }
 }
