@@ -135,7 +135,7 @@ fn record_json_lines_round_trip() {
         ],
     );
     let mut engine = engine(&dir);
-    engine.load_facts(&[dir.clone()]).unwrap();
+    engine.load_facts(std::slice::from_ref(&dir)).unwrap();
     assert_eq!(
         rows(&engine, "shipment"),
         [

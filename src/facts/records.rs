@@ -289,7 +289,7 @@ fn record<'a, 'm>(
 
 /// A path that cannot be followed: the value in the way, and the keys up to it.
 struct PathProblem<'a> {
-    problem: Problem,
+    problem: Box<Problem>,
     through: &'a [String],
 }
 
@@ -297,7 +297,7 @@ impl PathProblem<'_> {
     /// The problem, its message completed with the JSON path of the value in the way.
     fn with_path(self, stack: &[Frame<'_, '_>], at: usize) -> Problem {
         let path = json_path(&stack[..=at], self.through);
-        let mut problem = self.problem;
+        let mut problem = *self.problem;
         problem.message = problem.message.replace("{path}", &path);
         problem
     }
@@ -325,10 +325,12 @@ fn lookup<'a, 'f>(
                 found(t, &d)
             );
             return Err(PathProblem {
-                problem: Problem::new("bad_path", message, datum_place(&d), "not an object").help(
-                    format!(
-                        "a dotted field reads a key inside an object; check the mapping's `{}`",
-                        field.display()
+                problem: Box::new(
+                    Problem::new("bad_path", message, datum_place(&d), "not an object").help(
+                        format!(
+                            "a dotted field reads a key inside an object; check the mapping's `{}`",
+                            field.display()
+                        ),
                     ),
                 ),
                 through: &field.path[..i],
