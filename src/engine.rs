@@ -78,14 +78,24 @@ impl Engine {
 
     /// Loads data files; all or nothing: on any error the engine's facts are unchanged.
     pub fn load_facts(&mut self, paths: &[PathBuf]) -> Result<(), Vec<Diagnostic>> {
+        self.load_facts_with(paths, &mut crate::facts::NoProgress)
+    }
+
+    /// [`Engine::load_facts`], telling `progress` how far the load got (for a progress bar).
+    pub fn load_facts_with(
+        &mut self,
+        paths: &[PathBuf],
+        progress: &mut dyn crate::facts::Progress,
+    ) -> Result<(), Vec<Diagnostic>> {
         if paths.is_empty() {
             return Ok(());
         }
-        let loaded = crate::facts::load(
+        let loaded = crate::facts::load_with(
             paths,
             &self.checked.program,
             &mut self.values,
             &mut self.sources,
+            progress,
         )?;
         self.facts.merge(loaded);
         Ok(())

@@ -57,6 +57,8 @@ pub struct Program {
     pub facts: Vec<PolicyFact>,
     /// The evaluation date that `today` was replaced with (a day number).
     pub today: i32,
+    /// How record-shaped JSON files map to relations (`records "companies" { … }`), in source order.
+    pub mappings: Vec<RecordMapping>,
 }
 
 impl Program {
@@ -66,6 +68,11 @@ impl Program {
 
     pub fn rule(&self, id: RuleId) -> &Rule {
         &self.rules[id.index()]
+    }
+
+    /// The record mapping for data files with this stem (`companies` for `companies.json`).
+    pub fn mapping(&self, name: &str) -> Option<&RecordMapping> {
+        self.mappings.iter().find(|m| m.name == name)
     }
 
     pub fn relation_id(&self, name: &str) -> Option<RelationId> {
@@ -325,5 +332,82 @@ impl AggregateOp {
             AggregateOp::Min => "min",
             AggregateOp::Max => "max",
         }
+    }
+}
+
+/// How the records of a record-shaped JSON or JSON Lines file become rows: `records "companies" { … }`.
+///
+/// Invariants (kept by `check::mapping`): every row's relation is a declared user relation, with as
+/// many fields as columns; a field's `up` is at most the depth of its level.
+#[derive(Clone, Debug)]
+pub struct RecordMapping {
+    /// The file stem it applies to: `companies` for `companies.json` and `companies.jsonl`.
+    pub name: String,
+    pub span: Span,
+    /// What each top-level record gives.
+    pub root: RecordLevel,
+}
+
+/// The rows one record gives, and the nested lists whose elements give more.
+#[derive(Clone, Debug, Default)]
+pub struct RecordLevel {
+    pub rows: Vec<RecordRow>,
+    pub nested: Vec<NestedRecords>,
+}
+
+/// `each certifications { … }`: every element of the list at `path` is a record of the inner level.
+#[derive(Clone, Debug)]
+pub struct NestedRecords {
+    pub path: Vec<String>,
+    pub level: RecordLevel,
+    pub span: Span,
+}
+
+/// `certified(^id, program, status, valid_until).`: one row of `relation` per record.
+#[derive(Clone, Debug)]
+pub struct RecordRow {
+    pub relation: RelationId,
+    /// One per column, in column order.
+    pub fields: Vec<RecordField>,
+    pub span: Span,
+}
+
+/// A field of a record: `status`, `address.country`, or `^id` (a field of the enclosing record).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordField {
+    /// How many levels up the record is: 0 for the current record, 1 for its parent.
+    pub up: u32,
+    /// Keys to follow, one per dotted segment.
+    pub path: Vec<String>,
+    pub span: Span,
+}
+
+impl RecordField {
+    /// The field as written: `^id`, `address.country` (segments that are not plain names quoted).
+    pub fn display(&self) -> String {
+        let mut out = "^".repeat(self.up as usize);
+        for (i, segment) in self.path.iter().enumerate() {
+            if i > 0 {
+                out.push('.');
+            }
+            out.push_str(&display_segment(segment));
+        }
+        out
+    }
+}
+
+/// A key as written in a mapping: bare when it is a plain name, quoted otherwise.
+pub fn display_segment(segment: &str) -> String {
+    let plain = segment
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && segment
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        segment.to_string()
+    } else {
+        format!("{segment:?}")
     }
 }

@@ -4,13 +4,19 @@
 //! holds the file's text (when short) and the rendered diagnostics. CSV files are named after their
 //! relation: the program has a relation of shape `(company: text, amount: number, arrived: date,
 //! cleared: bool)` for each CSV case in [`CSV_CASES`], except `certifed.csv` (a typo of `certified`, so
-//! unknown) and `undeclared.csv` (a relation the program uses but does not declare).
+//! unknown) and `undeclared.csv` (a relation the program uses but does not declare). Record-shaped
+//! files named in [`RECORD_CASES`] have the mapping of [`mapping`]; `unmapped.json` and
+//! `unmapped_lines.jsonl` have none.
 
 use std::path::{Path, PathBuf};
 
 use accord::diagnostic::{render_all, RenderOptions};
-use accord::ir::{Column, Program, Relation, RelationKind};
+use accord::ir::{
+    Column, NestedRecords, Program, RecordField, RecordLevel, RecordMapping, RecordRow, Relation,
+    RelationId, RelationKind,
+};
 use accord::syntax::SourceMap;
+use accord::syntax::Span;
 use accord::value::{ValueStore, ValueType};
 
 const CSV_CASES: &[&str] = &[
@@ -23,6 +29,13 @@ const CSV_CASES: &[&str] = &[
     "invalid_utf8",
     "missing_column",
     "ragged_row",
+];
+
+const RECORD_CASES: &[&str] = &[
+    "records_bad_path",
+    "records_deep_type",
+    "records_missing_field",
+    "records_null",
 ];
 
 fn relation(name: &str, columns: &[(&str, ValueType)], declared: bool) -> Relation {
@@ -67,9 +80,58 @@ fn program() -> Program {
     for name in CSV_CASES {
         relation_push(&mut relations, name);
     }
+    relations.push(relation(
+        "company",
+        &[("id", Text), ("country", Text)],
+        true,
+    ));
+    let mappings = RECORD_CASES.iter().map(|name| mapping(name)).collect();
     Program {
         relations,
+        mappings,
         ..Program::default()
+    }
+}
+
+/// `records NAME { company(id, address.country). each certifications { certified(^id, program,
+/// status, valid_until). } }` over the relations of [`program`].
+fn mapping(name: &str) -> RecordMapping {
+    let field = |up: u32, path: &[&str]| RecordField {
+        up,
+        path: path.iter().map(|s| s.to_string()).collect(),
+        span: Span::default(),
+    };
+    let row = |relation: u32, fields: Vec<RecordField>| RecordRow {
+        relation: RelationId(relation),
+        fields,
+        span: Span::default(),
+    };
+    let company = 3 + CSV_CASES.len() as u32;
+    RecordMapping {
+        name: name.to_string(),
+        span: Span::default(),
+        root: RecordLevel {
+            rows: vec![row(
+                company,
+                vec![field(0, &["id"]), field(0, &["address", "country"])],
+            )],
+            nested: vec![NestedRecords {
+                path: vec!["certifications".into()],
+                span: Span::default(),
+                level: RecordLevel {
+                    rows: vec![row(
+                        0,
+                        vec![
+                            field(1, &["id"]),
+                            field(0, &["program"]),
+                            field(0, &["status"]),
+                            field(0, &["valid_until"]),
+                        ],
+                    )],
+                    nested: vec![],
+                },
+            }],
+        },
     }
 }
 

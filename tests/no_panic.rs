@@ -9,7 +9,11 @@ use common::{accord, relative, root};
 #[test]
 fn no_input_in_the_corpus_panics() {
     let dir = root().join("tests/corpus/no_panic");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("corpus").flatten().map(|e| e.path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("corpus")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     files.sort();
     assert!(files.len() >= 10);
     for file in files {
@@ -23,7 +27,11 @@ fn no_input_in_the_corpus_panics() {
                 out.stderr
             );
             if out.code == 1 {
-                assert!(out.stderr.contains("accord::"), "{command} {rel}: an error is a diagnostic:\n{}", out.stderr);
+                assert!(
+                    out.stderr.contains("accord::"),
+                    "{command} {rel}: an error is a diagnostic:\n{}",
+                    out.stderr
+                );
             }
         }
     }

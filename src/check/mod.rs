@@ -11,6 +11,7 @@ mod draft;
 mod expand;
 mod law;
 mod lower;
+mod mapping;
 pub mod query;
 mod types;
 
@@ -105,7 +106,7 @@ pub fn check(
                         rules.push((r, expander.rule(r, Some(&block.subject))));
                     }
                 }
-                Item::Relation(_) | Item::Import(_) | Item::Test(_) => {}
+                Item::Relation(_) | Item::Import(_) | Item::Test(_) | Item::Records(_) => {}
             }
         }
     }
@@ -301,6 +302,7 @@ pub fn check(
             span: agg.span,
         });
     }
+    program.mappings = mapping::check_mappings(policy, &table, &relation_ids, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         crate::diagnostic::sort(&mut diags);
         return Err(diags);

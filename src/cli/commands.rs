@@ -102,7 +102,8 @@ pub fn eval(
             return 1;
         }
     };
-    if let Err(diagnostics) = engine.load_facts(facts) {
+    let mut progress = super::facts::LoadProgress::new();
+    if let Err(diagnostics) = engine.load_facts_with(facts, &mut progress) {
         report(&diagnostics, &engine.sources);
         return 1;
     }

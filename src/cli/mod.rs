@@ -7,6 +7,7 @@
 mod commands;
 mod diff;
 mod explain;
+mod facts;
 mod fmt;
 mod test;
 
@@ -131,6 +132,11 @@ pub enum Command {
         #[arg(long)]
         unicode: bool,
     },
+    /// Commands about data files: `facts inspect FILE…`
+    Facts {
+        #[command(subcommand)]
+        command: facts::FactsCommand,
+    },
 }
 
 /// Options every command takes.
@@ -204,6 +210,7 @@ pub fn run() -> i32 {
             },
             &common,
         ),
+        Command::Facts { command } => facts::run(&command),
     }
 }
 

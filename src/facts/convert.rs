@@ -35,6 +35,8 @@ pub(crate) enum JsonDatum<'a> {
     Null,
     Array,
     Object,
+    /// A string whose `\u` escapes are not a text (a lone surrogate).
+    BadString,
 }
 
 /// Converts a CSV field (not empty) to a value of type `ty`.
@@ -64,6 +66,9 @@ pub(crate) fn from_json(
     match (ty, datum) {
         (_, JsonDatum::Null) => Err(Mismatch::value(
             "`null` is not a value: every column of a row needs a value",
+        )),
+        (_, JsonDatum::BadString) => Err(Mismatch::value(
+            "the string holds a `\\u` escape that is not a character (a lone surrogate)",
         )),
         (_, JsonDatum::Array | JsonDatum::Object) => Err(Mismatch::value(
             "a row holds one plain value per column, not nested arrays or objects",

@@ -25,8 +25,10 @@ use crate::value::{ValueStore, ValueType};
 
 /// Loads the CSV file at `path` (shown as `name`) into `facts`; returns the relation and the number of
 /// rows skipped for an empty optional column.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn load_csv(
     path: &Path,
+    input: impl std::io::Read,
     name: &str,
     file: u32,
     program: &Program,
@@ -36,7 +38,7 @@ pub(crate) fn load_csv(
 ) -> Option<(RelationId, usize)> {
     let rel = relation(path, name, program, report)?;
     let relation = program.relation(rel);
-    let mut reader = match csv::ReaderBuilder::new()
+    let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         // `\n` ends a record, so that the reader's line numbers are right for CRLF files too (with
@@ -44,14 +46,7 @@ pub(crate) fn load_csv(
         // it is taken off the last field, see `field`.
         .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(1 << 18)
-        .from_path(path)
-    {
-        Ok(r) => r,
-        Err(e) => {
-            report.push(super::load::unreadable(name, &e.to_string()));
-            return None;
-        }
-    };
+        .from_reader(input);
     let mut record = csv::ByteRecord::new();
     match reader.read_byte_record(&mut record) {
         Ok(true) => {}

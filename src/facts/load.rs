@@ -2,8 +2,10 @@
 //!
 //! Each path is a data file or a directory; a directory contributes every `*.json`, `*.jsonl` and
 //! `*.csv` file under it, recursively (not following symbolic links to directories), in path order.
-//! The format is chosen by extension: `.json` is canonical JSON and `.jsonl` JSON Lines (see
-//! [`super::json`]), `.csv` is one relation's rows (see [`super::csv`]).
+//! The format is chosen by extension: `.json` is canonical JSON (a top-level object) or record-shaped
+//! (a top-level array), `.jsonl` JSON Lines of rows, or of records when the program has a mapping named
+//! after the file's stem (see [`super::json`], [`super::records`]); `.csv` is one relation's rows (see
+//! [`super::csv`]). CSV and JSON Lines stream; a `.json` document is read whole.
 //!
 //! A load is all-or-nothing across every file of the call: any problem in any file gives `Err` with the
 //! diagnostics of every file (at most 20 per file, then a `too_many_errors` summary) and no facts. Every
@@ -13,7 +15,8 @@
 //!
 //! Diagnostic codes: `unreadable_file` (missing path, I/O error, not a data file), `invalid_utf8`,
 //! `invalid_json`, `unknown_relation`, `undeclared_csv`, `missing_column`, `extra_column`,
-//! `duplicate_column`, `ragged_row`, `wrong_arity`, `bad_value`, `bad_date`, and `too_many_errors` (the
+//! `duplicate_column`, `ragged_row`, `wrong_arity`, `bad_value`, `bad_date`, record-shaped files'
+//! `no_mapping`, `missing_field`, `bad_record`, `bad_path`, and `too_many_errors` (the
 //! summary after a file's first 20). Value and row diagnostics name the relation, the row (CSV: the
 //! line; JSON: the row's index within its relation in the file, and its line), the column, the expected
 //! type and the text found, and label the offending text.
@@ -21,10 +24,12 @@
 //! A data file's text is added to the [`SourceMap`] (named by the path as given, or joined under the
 //! directory given) only when a diagnostic points into it; on success no text is kept.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::csv::load_csv;
-use super::json::{load_canonical, load_lines, Sink};
+use super::json::{load_json, load_lines, Sink};
+use super::records::load_record_lines;
 use super::report::{FileReport, Place, Problem};
 use super::{FactSet, SkippedRows};
 use crate::diagnostic::Diagnostic;
@@ -45,29 +50,126 @@ pub fn load(
     values: &mut ValueStore,
     sources: &mut SourceMap,
 ) -> Result<FactSet, Vec<Diagnostic>> {
+    load_with(paths, program, values, sources, &mut NoProgress)
+}
+
+/// Told how a load advances, so that a front end can draw a progress bar; the library never prints.
+/// Byte counts are of the files' contents as read from disk.
+pub trait Progress {
+    /// The load starts: `bytes` in all, over `files` files.
+    fn start(&mut self, _files: usize, _bytes: u64) {}
+    /// `bytes` more have been read.
+    fn advance(&mut self, _bytes: u64) {}
+    /// The load ended (either way).
+    fn finish(&mut self) {}
+}
+
+/// A [`Progress`] that ignores everything.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+/// A reader that tells a [`Progress`] how many bytes went through it.
+struct Counted<'p, R> {
+    inner: R,
+    progress: &'p mut dyn Progress,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.advance(n as u64);
+        Ok(n)
+    }
+}
+
+/// The data files under `paths`, in load order, and the diagnostics of paths that cannot be read.
+pub(crate) fn data_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut diagnostics = vec![];
     let mut files = vec![];
     for path in paths {
         collect(path, true, &mut files, &mut diagnostics);
     }
+    (files, diagnostics)
+}
+
+/// [`load`], telling `progress` how far it got.
+pub fn load_with(
+    paths: &[PathBuf],
+    program: &Program,
+    values: &mut ValueStore,
+    sources: &mut SourceMap,
+    progress: &mut dyn Progress,
+) -> Result<FactSet, Vec<Diagnostic>> {
+    let (files, mut diagnostics) = data_files(paths);
+    let total = files
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    progress.start(files.len(), total);
+    let result = load_files(&files, program, values, sources, progress, &mut diagnostics);
+    progress.finish();
+    result
+}
+
+fn load_files(
+    files: &[PathBuf],
+    program: &Program,
+    values: &mut ValueStore,
+    sources: &mut SourceMap,
+    progress: &mut dyn Progress,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<FactSet, Vec<Diagnostic>> {
     let mut facts = FactSet::for_program(program);
-    for path in &files {
+    for path in files {
         let name = path.display().to_string();
         let file = facts.files.len() as u32;
         let mut report = FileReport::new();
         let mut text = None;
         let mut skipped: Vec<(RelationId, usize)> = vec![];
         match path.extension().and_then(|e| e.to_str()) {
-            Some("csv") => {
-                if let Some((rel, n)) =
-                    load_csv(path, &name, file, program, values, &mut facts, &mut report)
-                {
-                    skipped.push((rel, n));
+            Some("csv") => match std::fs::File::open(path) {
+                Err(e) => report.push(unreadable(&name, &io_message(&e))),
+                Ok(f) => {
+                    let input = Counted {
+                        inner: f,
+                        progress: &mut *progress,
+                    };
+                    let loaded = load_csv(
+                        path,
+                        input,
+                        &name,
+                        file,
+                        program,
+                        values,
+                        &mut facts,
+                        &mut report,
+                    );
+                    skipped.extend(loaded);
                 }
-            }
-            Some(ext) => match std::fs::read(path) {
+            },
+            Some("jsonl") => match std::fs::File::open(path) {
+                Err(e) => report.push(unreadable(&name, &io_message(&e))),
+                Ok(f) => {
+                    let input = Counted {
+                        inner: f,
+                        progress: &mut *progress,
+                    };
+                    let reader = std::io::BufReader::with_capacity(1 << 18, input);
+                    let mut sink = Sink::new(program, values, &mut facts, &mut report, file);
+                    sink.stem = stem(path).to_string();
+                    match program.mapping(stem(path)) {
+                        Some(mapping) => load_record_lines(reader, mapping, &mut sink),
+                        None => load_lines(reader, &mut sink),
+                    }
+                    skipped.extend(sink.take_skipped());
+                }
+            },
+            Some(_) => match std::fs::read(path) {
                 Err(e) => report.push(unreadable(&name, &io_message(&e))),
                 Ok(bytes) => {
+                    progress.advance(bytes.len() as u64);
                     match std::str::from_utf8(&bytes) {
                         Err(e) => {
                             let at = e.valid_up_to();
@@ -84,18 +186,8 @@ pub fn load(
                         Ok(t) => {
                             let mut sink =
                                 Sink::new(program, values, &mut facts, &mut report, file);
-                            if ext == "jsonl" {
-                                load_lines(t, &mut sink);
-                            } else {
-                                load_canonical(t, &mut sink);
-                            }
-                            let counts = std::mem::take(&mut sink.skipped);
-                            skipped.extend(
-                                counts
-                                    .into_iter()
-                                    .enumerate()
-                                    .map(|(i, n)| (RelationId(i as u32), n)),
-                            );
+                            load_json(t, stem(path), &mut sink);
+                            skipped.extend(sink.take_skipped());
                         }
                     }
                     text = Some(bytes);
@@ -119,7 +211,7 @@ pub fn load(
     if diagnostics.is_empty() {
         Ok(facts)
     } else {
-        Err(diagnostics)
+        Err(std::mem::take(diagnostics))
     }
 }
 
@@ -167,6 +259,11 @@ fn collect(
             "not a `.json`, `.jsonl` or `.csv` file",
         ));
     }
+}
+
+/// The file's stem, which names its relation (CSV) or its record mapping (record-shaped JSON).
+pub(crate) fn stem(path: &Path) -> &str {
+    path.file_stem().and_then(|s| s.to_str()).unwrap_or("")
 }
 
 fn is_data_file(path: &Path) -> bool {

@@ -7,18 +7,24 @@
 //! Invariant: `tables[r].values.len() == tables[r].arity * tables[r].origins.len()`, and every value has
 //! the declared type of its column.
 //!
-//! Modules: [`load()`] is the entry point (paths → `FactSet`); `csv` and `json` read one file each;
-//! `convert` turns a datum into a typed [`Value`]; `scan` is the small span-keeping JSON reader;
-//! `report` collects a file's problems and turns them into located diagnostics.
+//! Modules: [`load()`] is the entry point (paths → `FactSet`; [`load_with`] also reports
+//! [`Progress`]); `csv`, `json` (canonical JSON, JSON Lines) and `records` (record-shaped JSON through
+//! a policy's `records` mapping) read one file each; `convert` turns a datum into a typed [`Value`];
+//! `scan` reads JSON with serde_json while keeping byte offsets; `report` collects a file's problems
+//! and turns them into located diagnostics; [`inspect`] summarises what files give (`facts inspect`),
+//! with `infer` guessing relations and mappings when there is no policy.
 
 mod convert;
 mod csv;
+mod infer;
+pub mod inspect;
 mod json;
 mod load;
+mod records;
 mod report;
 mod scan;
 
-pub use load::load;
+pub use load::{load, load_with, NoProgress, Progress};
 
 use crate::ir::{Program, RelationId};
 use crate::syntax::Span;

@@ -1,28 +1,35 @@
-//! A small JSON reader that keeps byte offsets, for the JSON loaders.
+//! JSON reading for the loaders, on serde_json, keeping the byte offset of every value.
 //!
-//! serde_json's values carry no positions and go through `f64` or need crate-wide features for exact
-//! numbers; the loaders need both exact number text and the span of every value (for diagnostics), and
-//! read only a fixed shape (objects of arrays of rows of scalars). So this module offers the pieces:
-//! whitespace, punctuation, strings (with escapes), scalars as [`JsonDatum`] with their span, and
-//! skipping a nested value without recursion (so deep nesting cannot overflow the stack). It never
-//! panics on any input; syntax errors are [`SyntaxError`]s with the offending byte range.
+//! The loaders need exact number text (numbers never go through a float) and the position of every
+//! value (for labelled diagnostics). serde_json gives both through [`RawValue`] with borrowed
+//! deserialization: a `&RawValue` is a slice of the input, so its pointer minus the input's pointer is
+//! its byte offset. A document (a whole `.json` file or one JSON Lines line) is validated once by
+//! [`JsonText::document`]; the loaders then open one level at a time with [`members`] and
+//! [`elements`], and read scalars with [`datum`]. Skipping a nested value is iterative in serde_json,
+//! so deep nesting cannot overflow the stack; opening values one level at a time never recurses
+//! deeper than the loader's own (bounded) shape.
+//!
+//! Invariant: every `&RawValue` handed out points into the [`JsonText`] it came from.
 
 use std::borrow::Cow;
+use std::fmt;
 use std::ops::Range;
 
-use super::convert::JsonDatum;
+use serde::de::{Deserializer as _, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 
-/// A JSON syntax error at a byte range.
-#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) use super::convert::JsonDatum;
+
+/// A syntax error, located in the file's bytes.
+#[derive(Clone, Debug)]
 pub(crate) struct SyntaxError {
     pub at: Range<usize>,
     pub message: String,
-    /// The label on `at` (short; the message says the rest).
     pub label: String,
 }
 
-/// A scalar read by [`Scanner::datum`], with its span; nested arrays and objects are skipped and reported
-/// as [`JsonDatum::Array`] or [`JsonDatum::Object`].
+/// A JSON scalar read from the text, with its span; nested arrays and objects are reported as
+/// [`JsonDatum::Array`] or [`JsonDatum::Object`].
 pub(crate) struct Datum<'a> {
     pub datum: JsonDatum<'a>,
     /// The string's decoded content when it had escapes (then `datum` is `String("")`, see [`Datum::get`]).
@@ -39,393 +46,289 @@ impl Datum<'_> {
     }
 }
 
-/// A cursor over a JSON text, limited to `pos..end`.
-pub(crate) struct Scanner<'a> {
-    text: &'a str,
-    bytes: &'a [u8],
-    pub pos: usize,
-    end: usize,
-    /// What the end of the range is called in messages: `the file` or `the line`.
-    end_name: &'static str,
+/// A JSON text (a file, or one line of a JSON Lines file) that starts at byte `offset` of its file.
+#[derive(Clone, Copy)]
+pub(crate) struct JsonText<'a> {
+    pub text: &'a str,
+    pub offset: usize,
+    /// What the end of the text is called in messages: `the file` or `the line`.
+    pub end_name: &'static str,
 }
 
-impl<'a> Scanner<'a> {
-    pub fn new(text: &'a str, start: usize, end: usize) -> Scanner<'a> {
-        let end_name = if end >= text.len() {
-            "the file"
-        } else {
-            "the line"
-        };
-        Scanner {
-            end_name,
-            text,
-            bytes: text.as_bytes(),
-            pos: start,
-            end: end.min(text.len()),
-        }
+impl<'a> JsonText<'a> {
+    /// The byte range, in the file, of a value of this text.
+    pub fn span(&self, raw: &RawValue) -> Range<usize> {
+        let start = (raw.get().as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
+        self.offset + start..self.offset + start + raw.get().len()
     }
 
-    pub fn text(&self) -> &'a str {
-        self.text
+    /// Validates the whole text as one JSON value and returns it.
+    pub fn document(&self) -> Result<&'a RawValue, SyntaxError> {
+        serde_json::from_str::<&RawValue>(self.text).map_err(|e| self.error(&e))
     }
 
-    /// Skips whitespace and returns the next byte, if any.
-    pub fn peek(&mut self) -> Option<u8> {
-        while self.pos < self.end && matches!(self.bytes[self.pos], b' ' | b'\t' | b'\n' | b'\r') {
-            self.pos += 1;
-        }
-        (self.pos < self.end).then(|| self.bytes[self.pos])
-    }
-
-    /// Consumes `b` if it is next.
-    pub fn eat(&mut self, b: u8) -> bool {
-        if self.peek() == Some(b) {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    /// Consumes `b`, or fails saying what was expected.
-    pub fn expect(&mut self, b: u8, what: &str) -> Result<usize, SyntaxError> {
-        self.peek();
-        let at = self.pos;
-        if self.eat(b) {
-            Ok(at)
-        } else {
-            Err(self.unexpected(what))
-        }
-    }
-
-    /// An error "expected X, found Y" at the next token.
-    pub fn unexpected(&mut self, what: &str) -> SyntaxError {
-        if self.peek().is_none() {
-            // Point at the last character before the end, which a renderer can show.
-            let before = self.text[..self.end].trim_end_matches([' ', '\t', '\n', '\r']);
-            let start = before.char_indices().next_back().map_or(0, |(i, _)| i);
-            return SyntaxError {
-                at: start..before.len(),
-                message: format!("expected {what}, found the end of {}", self.end_name),
-                label: format!("{} ends here", self.end_name),
-            };
-        }
-        let c = self.text[self.pos..self.end].chars().next().unwrap_or(' ');
-        SyntaxError {
-            at: self.pos..self.pos + c.len_utf8(),
-            message: format!("expected {what}, found `{c}`"),
-            label: format!("expected {what}"),
-        }
-    }
-
-    /// Whether only whitespace is left.
-    pub fn at_end(&mut self) -> bool {
-        self.peek().is_none()
-    }
-
-    /// Reads a string, returning its content (borrowed when it has no escapes) and its span.
-    pub fn string(&mut self) -> Result<(Cow<'a, str>, Range<usize>), SyntaxError> {
-        let start = self.expect(b'"', "a string")?;
-        let mut owned: Option<String> = None;
-        let mut chunk = self.pos;
-        loop {
-            let Some(&b) = self.bytes[..self.end].get(self.pos) else {
-                return Err(SyntaxError {
-                    at: start..self.end,
-                    message: "unterminated string".into(),
-                    label: "this string is not closed".into(),
-                });
-            };
-            match b {
-                b'"' => {
-                    let last = &self.text[chunk..self.pos];
-                    self.pos += 1;
-                    let content = match owned {
-                        Some(mut s) => {
-                            s.push_str(last);
-                            Cow::Owned(s)
-                        }
-                        None => Cow::Borrowed(last),
-                    };
-                    return Ok((content, start..self.pos));
-                }
-                b'\\' => {
-                    let s = owned.get_or_insert_with(String::new);
-                    s.push_str(&self.text[chunk..self.pos]);
-                    let escape_at = self.pos;
-                    self.pos += 1;
-                    let Some(&e) = self.bytes[..self.end].get(self.pos) else {
-                        return Err(SyntaxError {
-                            at: start..self.end,
-                            message: "unterminated string".into(),
-                            label: "this string is not closed".into(),
-                        });
-                    };
-                    self.pos += 1;
-                    match e {
-                        b'"' => s.push('"'),
-                        b'\\' => s.push('\\'),
-                        b'/' => s.push('/'),
-                        b'b' => s.push('\u{8}'),
-                        b'f' => s.push('\u{c}'),
-                        b'n' => s.push('\n'),
-                        b'r' => s.push('\r'),
-                        b't' => s.push('\t'),
-                        b'u' => {
-                            let c = self.unicode_escape(escape_at)?;
-                            s.push(c);
-                        }
-                        _ => {
-                            let len = self.text[escape_at + 1..]
-                                .chars()
-                                .next()
-                                .map_or(0, char::len_utf8);
-                            return Err(SyntaxError {
-                                at: escape_at..escape_at + 1 + len,
-                                message: "invalid escape in a string".into(),
-                                label: "invalid escape".into(),
-                            });
-                        }
-                    }
-                    chunk = self.pos;
-                }
-                0..=0x1f => {
-                    return Err(SyntaxError {
-                        at: self.pos..self.pos + 1,
-                        message:
-                            "control character in a string (write it as an escape such as `\\n`)"
-                                .into(),
-                        label: "control character".into(),
-                    })
-                }
-                _ => self.pos += 1,
-            }
-        }
-    }
-
-    /// Reads the four hex digits after `\u` (and a low surrogate after a high one).
-    fn unicode_escape(&mut self, escape_at: usize) -> Result<char, SyntaxError> {
-        let bad = |end: usize| SyntaxError {
-            at: escape_at..end,
-            message: "invalid unicode escape".into(),
-            label: "invalid escape".into(),
-        };
-        let hi = self.hex4().ok_or_else(|| bad(self.pos.min(self.end)))?;
-        if (0xD800..0xDC00).contains(&hi) {
-            if self.bytes[..self.end].get(self.pos..self.pos + 2) != Some(b"\\u") {
-                return Err(bad(self.pos));
-            }
-            self.pos += 2;
-            let lo = self.hex4().ok_or_else(|| bad(self.pos.min(self.end)))?;
-            if !(0xDC00..0xE000).contains(&lo) {
-                return Err(bad(self.pos));
-            }
-            let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-            return char::from_u32(c).ok_or_else(|| bad(self.pos));
-        }
-        char::from_u32(hi).ok_or_else(|| bad(self.pos))
-    }
-
-    fn hex4(&mut self) -> Option<u32> {
-        let digits = self.bytes[..self.end].get(self.pos..self.pos + 4)?;
-        let mut n = 0;
-        for &d in digits {
-            n = n * 16 + (d as char).to_digit(16)?;
-        }
-        self.pos += 4;
-        Some(n)
-    }
-
-    /// Reads a number's text, checked against JSON's grammar.
-    fn number(&mut self) -> Result<Range<usize>, SyntaxError> {
-        let start = self.pos;
-        let b = &self.bytes[..self.end];
-        let mut i = self.pos;
-        let digits = |i: &mut usize| {
-            let s = *i;
-            while *i < b.len() && b[*i].is_ascii_digit() {
-                *i += 1;
-            }
-            *i - s
-        };
-        if b.get(i) == Some(&b'-') {
-            i += 1;
-        }
-        let int_start = i;
-        let n = digits(&mut i);
-        let mut ok = n > 0 && !(n > 1 && b[int_start] == b'0');
-        if ok && b.get(i) == Some(&b'.') {
-            i += 1;
-            ok = digits(&mut i) > 0;
-        }
-        if ok && matches!(b.get(i), Some(b'e' | b'E')) {
-            i += 1;
-            if matches!(b.get(i), Some(b'+' | b'-')) {
-                i += 1;
-            }
-            ok = digits(&mut i) > 0;
-        }
-        // A number runs into the next delimiter; anything else glued to it is an error.
-        while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'.' | b'-' | b'+')) {
-            ok = false;
-            i += 1;
-        }
-        self.pos = i;
-        if ok {
-            Ok(start..i)
-        } else {
-            Err(SyntaxError {
-                at: start..i,
-                message: "invalid number".into(),
-                label: "not a JSON number".into(),
-            })
-        }
-    }
-
-    /// Reads the next value: a scalar, or a nested array or object (skipped).
-    pub fn datum(&mut self) -> Result<Datum<'a>, SyntaxError> {
-        let plain = |datum, span| Datum {
+    /// Reads a scalar (or notes a nested value) with its span.
+    pub fn datum(&self, raw: &'a RawValue) -> Datum<'a> {
+        let span = self.span(raw);
+        let text = raw.get();
+        let plain = |datum| Datum {
             datum,
             owned: None,
-            span,
+            span: span.clone(),
         };
-        match self.peek() {
-            Some(b'"') => {
-                let (s, span) = self.string()?;
-                Ok(match s {
-                    Cow::Borrowed(s) => plain(JsonDatum::String(s), span),
-                    Cow::Owned(s) => Datum {
+        match text.as_bytes().first() {
+            // Validated already: without a backslash, the content is the text between the quotes.
+            Some(b'"') if !text.as_bytes().contains(&b'\\') => {
+                plain(JsonDatum::String(&text[1..text.len() - 1]))
+            }
+            Some(b'"') => match serde_json::from_str::<&str>(text) {
+                Ok(s) => plain(JsonDatum::String(s)),
+                Err(_) => match serde_json::from_str::<String>(text) {
+                    Ok(s) => Datum {
                         datum: JsonDatum::String(""),
                         owned: Some(s),
                         span,
                     },
-                })
-            }
-            Some(b'-' | b'0'..=b'9') => {
-                let span = self.number()?;
-                Ok(plain(JsonDatum::Number(&self.text[span.clone()]), span))
-            }
-            Some(b'[') => {
-                let span = self.skip()?;
-                Ok(plain(JsonDatum::Array, span))
-            }
-            Some(b'{') => {
-                let span = self.skip()?;
-                Ok(plain(JsonDatum::Object, span))
-            }
-            Some(b't' | b'f' | b'n') => {
-                let at = self.pos;
-                let mut i = at;
-                while i < self.end && self.bytes[i].is_ascii_alphanumeric() {
-                    i += 1;
-                }
-                let datum = match &self.text[at..i] {
-                    "true" => JsonDatum::Bool(true),
-                    "false" => JsonDatum::Bool(false),
-                    "null" => JsonDatum::Null,
-                    _ => {
-                        return Err(SyntaxError {
-                            at: at..i,
-                            message: "invalid literal".into(),
-                            label: "not `true`, `false` or `null`".into(),
-                        })
-                    }
-                };
-                self.pos = i;
-                Ok(plain(datum, at..i))
-            }
-            _ => Err(self.unexpected("a value")),
+                    // A `\u` escape of a lone surrogate: valid JSON syntax, but not a text.
+                    Err(_) => plain(JsonDatum::BadString),
+                },
+            },
+            Some(b'[') => plain(JsonDatum::Array),
+            Some(b'{') => plain(JsonDatum::Object),
+            Some(b't') => plain(JsonDatum::Bool(true)),
+            Some(b'f') => plain(JsonDatum::Bool(false)),
+            Some(b'n') => plain(JsonDatum::Null),
+            _ => plain(JsonDatum::Number(text)),
         }
     }
 
-    /// Skips one value of any depth, iteratively (a stack of closing brackets, no recursion), and returns
-    /// its span.
-    pub fn skip(&mut self) -> Result<Range<usize>, SyntaxError> {
-        self.peek();
-        let start = self.pos;
-        let mut open: Vec<u8> = vec![];
-        loop {
-            // Expecting a value.
-            match self.peek() {
-                Some(b'[') => {
-                    self.pos += 1;
-                    if !self.eat(b']') {
-                        open.push(b']');
-                        continue;
-                    }
-                }
-                Some(b'{') => {
-                    self.pos += 1;
-                    if !self.eat(b'}') {
-                        open.push(b'}');
-                        self.string()?;
-                        self.expect(b':', "`:`")?;
-                        continue;
-                    }
-                }
-                _ => {
-                    self.datum()?;
-                }
+    /// A serde_json error as a [`SyntaxError`] in the words of the loaders.
+    pub fn error(&self, e: &serde_json::Error) -> SyntaxError {
+        let at = position(self.text, e.line(), e.column());
+        let full = e.to_string();
+        let what = full
+            .rfind(" at line ")
+            .map_or(full.as_str(), |i| &full[..i])
+            .to_string();
+        if e.is_eof() || at >= self.text.trim_end().len() {
+            let before = self.text.trim_end_matches([' ', '\t', '\n', '\r']);
+            let start = before.char_indices().next_back().map_or(0, |(i, _)| i);
+            let last = before.as_bytes().last().copied();
+            let expected = match (what.as_str(), last) {
+                ("EOF while parsing a string", _) => "the end of the string (`\"`)",
+                (_, Some(b'[')) => "a value or `]`",
+                (_, Some(b'{')) => "a key (a string) or `}`",
+                (_, Some(b':')) => "a value",
+                ("EOF while parsing an object", Some(b',')) => "a key (a string)",
+                ("EOF while parsing a list", _) => "`,` or `]`",
+                ("EOF while parsing an object", _) => "`,` or `}`",
+                _ => "a value",
+            };
+            return SyntaxError {
+                at: self.offset + start..self.offset + before.len(),
+                message: format!("expected {expected}, found the end of {}", self.end_name),
+                label: format!("{} ends here", self.end_name),
+            };
+        }
+        let c = self.text[at..].chars().next().unwrap_or(' ');
+        let (message, label) = match what.as_str() {
+            "expected `,` or `]`" | "expected `,` or `}`" | "expected `:`" | "expected value" => {
+                let what = what.strip_prefix("expected ").unwrap_or(&what);
+                let what = if what == "value" { "a value" } else { what };
+                (
+                    format!("expected {what}, found `{c}`"),
+                    format!("expected {what}"),
+                )
             }
-            // After a value: close containers, or move to the next member.
-            loop {
-                let Some(&close) = open.last() else {
-                    return Ok(start..self.pos);
-                };
-                if self.eat(close) {
-                    open.pop();
-                    continue;
-                }
-                self.expect(
-                    b',',
-                    if close == b']' {
-                        "`,` or `]`"
-                    } else {
-                        "`,` or `}`"
-                    },
-                )?;
-                if close == b'}' {
-                    self.string()?;
-                    self.expect(b':', "`:`")?;
-                }
-                break;
-            }
+            "key must be a string" => (
+                format!("expected a key (a string), found `{c}`"),
+                "expected a string".to_string(),
+            ),
+            "trailing characters" => (
+                format!("expected the end of {}, found `{c}`", self.end_name),
+                format!("expected the end of {}", self.end_name),
+            ),
+            "trailing comma" => (
+                "a comma before a closing bracket".to_string(),
+                "no value follows this comma".to_string(),
+            ),
+            "invalid number" => (
+                "invalid number".to_string(),
+                "not a JSON number".to_string(),
+            ),
+            "expected ident" => (
+                "invalid literal".to_string(),
+                "not `true`, `false` or `null`".to_string(),
+            ),
+            "invalid escape"
+            | "invalid unicode code point"
+            | "lone leading surrogate in hex escape" => (
+                "invalid escape in a string".to_string(),
+                "invalid escape".to_string(),
+            ),
+            m if m.starts_with("control character") => (
+                "control character in a string (write it as an escape such as `\\n`)".to_string(),
+                "control character".to_string(),
+            ),
+            m => (m.to_lowercase(), "here".to_string()),
+        };
+        let len = c.len_utf8();
+        // serde_json reports some errors one character after the culprit; a comma before `]` is
+        // reported at the bracket, so move back to the comma.
+        let at = if what == "trailing comma" {
+            self.text[..at].rfind(',').unwrap_or(at)
+        } else {
+            at
+        };
+        SyntaxError {
+            at: self.offset + at..self.offset + at + len,
+            message,
+            label,
         }
     }
+}
+
+/// The byte offset of serde_json's 1-based line and column (the column counts bytes; serde_json
+/// reports the position just after the offending byte, so step back one).
+fn position(text: &str, line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => break,
+        }
+    }
+    let mut at = (start + column.saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The members of an object, in order and with repeated keys kept: `(key, value)`, the key as its raw
+/// string literal (quotes included, so its span is exact).
+pub(crate) fn members<'a>(
+    raw: &'a RawValue,
+    out: &mut Vec<(&'a RawValue, &'a RawValue)>,
+) -> Result<(), serde_json::Error> {
+    out.clear();
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    de.deserialize_map(MembersVisitor(out))
+}
+
+/// The members of the object that is the whole of `text` (nothing but whitespace around it), read in
+/// one pass; `Err` when `text` is anything else (the caller then finds out what, with
+/// [`JsonText::document`]).
+pub(crate) fn line_members(text: &str) -> Result<Vec<(&RawValue, &RawValue)>, serde_json::Error> {
+    let mut out = Vec::with_capacity(8);
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.deserialize_map(MembersVisitor(&mut out))?;
+    de.end()?;
+    Ok(out)
+}
+
+/// The elements of an array.
+pub(crate) fn elements<'a>(
+    raw: &'a RawValue,
+    out: &mut Vec<&'a RawValue>,
+) -> Result<(), serde_json::Error> {
+    out.clear();
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    de.deserialize_seq(ElementsVisitor(out))
+}
+
+/// The text of an object key (a raw string literal).
+pub(crate) fn key(raw: &RawValue) -> Cow<'_, str> {
+    match serde_json::from_str::<&str>(raw.get()) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => Cow::Owned(serde_json::from_str::<String>(raw.get()).unwrap_or_default()),
+    }
+}
+
+struct MembersVisitor<'o, 'a>(&'o mut Vec<(&'a RawValue, &'a RawValue)>);
+
+impl<'a> Visitor<'a> for MembersVisitor<'_, 'a> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<M: MapAccess<'a>>(self, mut map: M) -> Result<(), M::Error> {
+        while let Some(k) = map.next_key::<&'a RawValue>()? {
+            let v = map.next_value::<&'a RawValue>()?;
+            self.0.push((k, v));
+        }
+        Ok(())
+    }
+}
+
+struct ElementsVisitor<'o, 'a>(&'o mut Vec<&'a RawValue>);
+
+impl<'a> Visitor<'a> for ElementsVisitor<'_, 'a> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array")
+    }
+
+    fn visit_seq<S: SeqAccess<'a>>(self, mut seq: S) -> Result<(), S::Error> {
+        while let Some(v) = seq.next_element::<&'a RawValue>()? {
+            self.0.push(v);
+        }
+        Ok(())
+    }
+}
+
+/// Whether a raw value is an object, an array, or something else.
+pub(crate) fn is_object(raw: &RawValue) -> bool {
+    raw.get().starts_with('{')
+}
+
+pub(crate) fn is_array(raw: &RawValue) -> bool {
+    raw.get().starts_with('[')
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn datum(text: &str) -> Result<(JsonDatum<'static>, Range<usize>), SyntaxError> {
-        let text: &'static str = Box::leak(text.to_string().into_boxed_str());
-        let mut s = Scanner::new(text, 0, text.len());
-        let d = s.datum()?;
-        let owned = d
-            .owned
-            .clone()
-            .map(|o| JsonDatum::String(Box::leak(o.into_boxed_str())));
-        Ok((owned.unwrap_or(d.datum), d.span))
+    fn text(s: &str) -> JsonText<'_> {
+        JsonText {
+            text: s,
+            offset: 0,
+            end_name: "the file",
+        }
     }
 
     #[test]
     fn scalars_and_spans() {
-        assert_eq!(datum(" \"ab\"").unwrap(), (JsonDatum::String("ab"), 1..5));
-        assert_eq!(
-            datum("\"a\\n\\u00e9\\ud83d\\ude00\"").unwrap().0,
-            JsonDatum::String("a\né😀")
+        let t = text(
+            " [\"ab\", -12.50e3, null, \"a\\n\\u00e9\\ud83d\\ude00\", [1, {\"a\": [true]}], {}]",
         );
-        assert_eq!(
-            datum("-12.50e3,").unwrap(),
-            (JsonDatum::Number("-12.50e3"), 0..8)
-        );
-        assert_eq!(datum("null").unwrap().0, JsonDatum::Null);
-        assert_eq!(
-            datum("[1, {\"a\": [true]}, []]").unwrap(),
-            (JsonDatum::Array, 0..22)
-        );
-        assert_eq!(datum("{}").unwrap().0, JsonDatum::Object);
+        let doc = t.document().unwrap();
+        let mut out = vec![];
+        elements(doc, &mut out).unwrap();
+        let d: Vec<Datum> = out.iter().map(|r| t.datum(r)).collect();
+        assert_eq!(d[0].get(), JsonDatum::String("ab"));
+        assert_eq!(d[0].span, 2..6);
+        assert_eq!(d[1].get(), JsonDatum::Number("-12.50e3"));
+        assert_eq!(&t.text[d[1].span.clone()], "-12.50e3");
+        assert_eq!(d[2].get(), JsonDatum::Null);
+        assert_eq!(d[3].get(), JsonDatum::String("a\né😀"));
+        assert_eq!(d[4].get(), JsonDatum::Array);
+        assert_eq!(&t.text[d[4].span.clone()], "[1, {\"a\": [true]}]");
+        assert_eq!(d[5].get(), JsonDatum::Object);
+    }
+
+    #[test]
+    fn members_keep_order_and_repeats() {
+        let t = text("{\"b\": 1, \"a\": 2, \"b\": 3, \"\\u0061\": 4}");
+        let mut out = vec![];
+        members(t.document().unwrap(), &mut out).unwrap();
+        let keys: Vec<Cow<str>> = out.iter().map(|(k, _)| key(k)).collect();
+        assert_eq!(keys, ["b", "a", "b", "a"]);
+        assert_eq!(t.span(out[1].0), 9..12);
     }
 
     #[test]
@@ -439,17 +342,40 @@ mod tests {
             "[1,",
             "[1 2]",
             "{\"a\" 1}",
-            "\"\\ud800\"",
             "\"\\u12\"",
             "",
             "]",
             "\"\\",
+            "[1,]",
+            "{\"a\":1,}",
+            "{1: 2}",
+            "\"a\u{1}\"",
+            "[1] x",
         ] {
-            assert!(datum(bad).is_err(), "{bad}");
+            let e = text(bad).document().unwrap_err();
+            assert!(e.at.end <= bad.len().max(1), "{bad}: {e:?}");
+            assert!(!e.message.is_empty());
         }
         let deep = "[".repeat(100_000);
-        assert!(datum(&deep).is_err());
+        assert!(text(&deep).document().is_err());
         let deep_ok = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-        assert_eq!(datum(&deep_ok).unwrap().0, JsonDatum::Array);
+        let t = text(&deep_ok);
+        assert_eq!(t.datum(t.document().unwrap()).get(), JsonDatum::Array);
+    }
+
+    #[test]
+    fn error_messages_point_at_the_culprit() {
+        let e = text("[1 2]").document().unwrap_err();
+        assert_eq!(e.message, "expected `,` or `]`, found `2`");
+        assert_eq!(e.at, 3..4);
+        let e = text("[1,]").document().unwrap_err();
+        assert_eq!(
+            (e.message.as_str(), e.at),
+            ("expected a value, found `]`", 3..4)
+        );
+        let t = text("\"\\ud800\"");
+        assert_eq!(t.datum(t.document().unwrap()).get(), JsonDatum::BadString);
+        let e = text("{\"a\": [1,").document().unwrap_err();
+        assert_eq!(e.message, "expected a value, found the end of the file");
     }
 }

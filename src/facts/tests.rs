@@ -380,7 +380,8 @@ fn json_syntax_errors() {
     for (text, code) in [
         (&b"{\"trade\": [[\"A\", 1, true]"[..], "invalid_json"),
         (b"", "invalid_json"),
-        (b"[]", "invalid_json"),
+        (b"[]", "no_mapping"),
+        (b"5", "invalid_json"),
         (b"{\"trade\": [[\"A\", 1, true]]} x", "invalid_json"),
         (b"{\"trade\": [[\"A\xff\", 1, true]]}", "invalid_utf8"),
         (b"{\"trade\": {}}", "bad_value"),

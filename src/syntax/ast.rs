@@ -25,6 +25,7 @@ pub enum Item {
     Rule(RuleDecl),
     Subject(SubjectBlock),
     Test(TestBlock),
+    Records(RecordsDecl),
 }
 
 impl Item {
@@ -36,6 +37,7 @@ impl Item {
             Item::Rule(r) => r.span,
             Item::Subject(s) => s.span,
             Item::Test(t) => t.span,
+            Item::Records(r) => r.span,
         }
     }
 }
@@ -311,4 +313,47 @@ pub enum Expectation {
         rows: Vec<Vec<Expr>>,
         span: Span,
     },
+}
+
+/// `records "companies" { company(id, country). each certifications { … } }`: how the records of a
+/// record-shaped data file named `companies.json` or `companies.jsonl` become rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordsDecl {
+    /// The data file's stem.
+    pub name: String,
+    pub name_span: Span,
+    pub items: Vec<RecordItem>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RecordItem {
+    /// `certified(^id, program, status).`: one row per record.
+    Row(RecordRow),
+    /// `each certifications { … }`: the items apply to every element of the list.
+    Each(RecordEach),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordRow {
+    pub relation: Name,
+    pub fields: Vec<FieldRef>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordEach {
+    /// The list's field (a path from the current record).
+    pub path: Vec<String>,
+    pub path_span: Span,
+    pub items: Vec<RecordItem>,
+    pub span: Span,
+}
+
+/// A field: `status`, `address.country`, `"valid-until"`, or `^id` (one `^` per level up).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldRef {
+    pub up: u32,
+    pub path: Vec<String>,
+    pub span: Span,
 }

@@ -331,6 +331,16 @@ impl<'t> Layout<'t> {
                 let children: Vec<Node> = t.items.iter().map(Node::Test).collect();
                 self.block(open, t.name_span, t.span, &children, inside, indent)
             }
+            Node::Item(Item::Records(r)) => {
+                let mut lines = vec![format!(
+                    "{p}records {} {{",
+                    crate::value::quote_text(&r.name)
+                )];
+                append(&mut lines[0], inside);
+                record_items(&r.items, indent + INDENT, &mut lines);
+                lines.push(format!("{p}}}"));
+                lines
+            }
             Node::Test(item) => {
                 let mut line = format!("{p}{}", self.inline.test_item(item));
                 append(&mut line, inside);
@@ -521,3 +531,41 @@ impl<'t> Layout<'t> {
 
 #[cfg(test)]
 mod tests;
+
+/// The rows and `each` blocks of a `records` mapping, one per line (comments inside a mapping go to
+/// the end of its first line).
+fn record_items(items: &[RecordItem], indent: usize, lines: &mut Vec<String>) {
+    let p = pad(indent);
+    let path = |keys: &[String]| -> String {
+        let keys: Vec<String> = keys
+            .iter()
+            .map(|k| {
+                let plain = k.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                    && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if plain {
+                    k.clone()
+                } else {
+                    crate::value::quote_text(k)
+                }
+            })
+            .collect();
+        keys.join(".")
+    };
+    for item in items {
+        match item {
+            RecordItem::Row(row) => {
+                let fields: Vec<String> = row
+                    .fields
+                    .iter()
+                    .map(|f| format!("{}{}", "^".repeat(f.up as usize), path(&f.path)))
+                    .collect();
+                lines.push(format!("{p}{}({}).", row.relation.text, fields.join(", ")));
+            }
+            RecordItem::Each(each) => {
+                lines.push(format!("{p}each {} {{", path(&each.path)));
+                record_items(&each.items, indent + INDENT, lines);
+                lines.push(format!("{p}}}"));
+            }
+        }
+    }
+}

@@ -14,6 +14,8 @@ use super::{FileId, Span};
 use crate::diagnostic::Diagnostic;
 use crate::value::{ArithOp, DurationUnit};
 
+mod records;
+
 #[derive(Parser)]
 #[grammar = "../grammar/accord.pest"]
 struct AccordParser;
@@ -136,6 +138,7 @@ impl Lower {
                 })
             }
             Rule::test_block => Item::Test(self.test(pair)?),
+            Rule::records_block => Item::Records(self.records(pair)?),
             _ => return Err(self.unexpected(&pair)),
         })
     }
@@ -850,6 +853,12 @@ fn describe(grammar_rule: Rule) -> Option<&'static str> {
         Rule::kw_until => "`until`",
         Rule::kw_on => "`on`",
         Rule::kw_to => "`to`",
+        Rule::records_block => "a records mapping",
+        Rule::record_row => "a row (`relation(field, …).`) or `each`",
+        Rule::record_each | Rule::kw_each => "`each`",
+        Rule::field_ref | Rule::field_path | Rule::field_key | Rule::field_name => {
+            "a field (`name`, `a.b`, `^name`)"
+        }
         _ => return None,
     })
 }
