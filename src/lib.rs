@@ -13,6 +13,7 @@ pub mod eval;
 pub mod facts;
 pub mod ir;
 pub mod output;
+pub mod repl;
 pub mod stratify;
 pub mod syntax;
 pub mod value;

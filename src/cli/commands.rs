@@ -12,7 +12,7 @@ use accord::value::{day_of, format_day, parse_date};
 use super::{report, Common, Format};
 
 /// The evaluation date: `--as-of`, or today's date in the local time zone.
-fn today(common: &Common) -> Result<i32, Diagnostic> {
+pub(super) fn today(common: &Common) -> Result<i32, Diagnostic> {
     match &common.as_of {
         Some(text) => parse_date(text).ok_or_else(|| {
             Diagnostic::error("bad_date", format!("`--as-of {text}` is not a date"))

@@ -5,6 +5,7 @@
 //! also uses 3 for "different"). All rendering of results lives in the library (`accord::output`).
 
 mod commands;
+mod repl;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -54,6 +55,19 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// An interactive session: queries, explanations, what-ifs (reads a script when stdin is not a terminal)
+    Repl {
+        /// Policy files or directories
+        paths: Vec<PathBuf>,
+        /// Data files or directories; repeatable
+        #[arg(long = "facts", value_name = "FILE")]
+        facts: Vec<PathBuf>,
+        /// Exit with 1 at the end of a script when any input failed
+        #[arg(long)]
+        strict: bool,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 /// Options every command takes.
@@ -86,6 +100,12 @@ pub fn run() -> i32 {
             format,
             common,
         } => commands::eval(&paths, &facts, &query, format, &common),
+        Command::Repl {
+            paths,
+            facts,
+            strict,
+            common,
+        } => repl::repl(&paths, &facts, strict, &common),
     }
 }
 

@@ -74,6 +74,21 @@ pub fn parse_repl_line(file: FileId, text: &str) -> Result<ReplLine, Diagnostic>
     Ok(ReplLine::Item(lower.item(inner)?))
 }
 
+/// Whether a REPL input is an unfinished statement: it does not parse, and the only problem is that it
+/// stops too early (the parser wanted more at the end of the text). The REPL then asks for more lines.
+pub fn is_incomplete(text: &str) -> bool {
+    match AccordParser::parse(Rule::repl_line, text) {
+        Ok(_) => false,
+        Err(e) => {
+            let pos = match e.location {
+                InputLocation::Pos(p) => p,
+                InputLocation::Span((s, _)) => s,
+            };
+            !text.trim().is_empty() && pos >= text.trim_end().len()
+        }
+    }
+}
+
 type Result<T, E = Diagnostic> = std::result::Result<T, E>;
 
 fn internal(file: FileId, what: &str) -> Diagnostic {
