@@ -454,13 +454,48 @@ pub fn answer(
     vars: &[ir::Variable],
     values: &mut ValueStore,
 ) -> Result<Vec<Vec<Value>>, EvalError> {
+    let (plan, head) = query_plan(body, vars, None)?;
+    run_query(model, &plan, &head, vars, values)
+}
+
+/// Like [`answer`], for incremental updates: the atom at body index `first` (the changed rows) is joined
+/// first, and the indexes the plan probes are built in the model and kept for the next call.
+pub fn answer_keeping_indexes(
+    model: &mut Model,
+    body: &[Literal],
+    vars: &[ir::Variable],
+    values: &mut ValueStore,
+    first: Option<usize>,
+) -> Result<Vec<Vec<Value>>, EvalError> {
+    let (plan, head) = query_plan(body, vars, first)?;
+    for (relation, columns) in plan.indexes() {
+        model.ensure_index(relation, columns);
+    }
+    run_query(model, &plan, &head, vars, values)
+}
+
+fn query_plan(
+    body: &[Literal],
+    vars: &[ir::Variable],
+    first: Option<usize>,
+) -> Result<(Plan, Vec<Expr>), EvalError> {
     let types: Vec<ValueType> = vars.iter().map(|v| v.ty).collect();
     let head: Vec<Expr> = (0..vars.len() as u32)
         .map(|v| Expr::Var(ir::VarId(v)))
         .collect();
-    let plan = plan::plan(body, &types, None, |_| Version::Full)
+    let plan = plan::plan(body, &types, first, |_| Version::Full)
         .filter(|p| plan::binds_all(p, types.len(), &head))
         .ok_or(EvalError::Unsafe { rule: None })?;
+    Ok((plan, head))
+}
+
+fn run_query(
+    model: &Model,
+    plan: &Plan,
+    head: &[Expr],
+    vars: &[ir::Variable],
+    values: &mut ValueStore,
+) -> Result<Vec<Vec<Value>>, EvalError> {
     let mut extra: Vec<(RelationId, Index)> = vec![];
     for (relation, columns) in plan.indexes() {
         if let Some(rows) = model.relations.get(relation.index()) {
@@ -495,7 +530,7 @@ pub fn answer(
         ticks: 0,
     };
     // No deadline and no limit: arithmetic is the only way a query fails.
-    exec.run(&plan, vars.len(), &head).map_err(|e| match e {
+    exec.run(plan, vars.len(), head).map_err(|e| match e {
         ExecError::Arithmetic(error) => EvalError::QueryArithmetic { error },
         ExecError::Timeout | ExecError::TooManyFacts => EvalError::Unsafe { rule: None },
     })?;

@@ -14,6 +14,7 @@
 //! named `<repl>:N`, N counting inputs from 1); output is deterministic (rows sorted by value).
 
 mod commands;
+mod incremental;
 pub mod lex;
 mod session;
 mod whatif;

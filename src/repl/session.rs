@@ -10,8 +10,8 @@ use std::time::Instant;
 
 use crate::check::{check, CheckOptions};
 use crate::diagnostic::{did_you_mean, render_all, Diagnostic, RenderOptions};
-use crate::engine::{eval_diagnostic, Engine};
-use crate::eval::{EvalOptions, Model};
+use crate::engine::Engine;
+use crate::eval::Model;
 use crate::facts::FactSet;
 use crate::ir::{RelationKind, RulePurpose};
 use crate::syntax::ast::{Item, SourceFile};
@@ -93,9 +93,7 @@ pub struct Session {
     /// Inputs run so far; the next typed input is `<repl>:{inputs + 1}`.
     pub(super) inputs: u32,
     pub(super) changes: Vec<Change>,
-    /// The model of the loaded policy and data, without what-if changes.
-    pub(super) base_model: Option<Model>,
-    /// The model with the what-if changes applied (the same as `base_model` when there are none).
+    /// The model with the what-if changes applied, when it is up to date.
     pub(super) model: Option<Model>,
     pub(super) limit: usize,
     pub(super) format: Format,
@@ -112,7 +110,6 @@ impl Session {
             typed: vec![],
             inputs: 0,
             changes: vec![],
-            base_model: None,
             model: None,
             limit: 50,
             format: Format::Text,
@@ -323,9 +320,8 @@ impl Session {
         Ok(())
     }
 
-    /// Forgets the cached models.
+    /// Forgets the cached model.
     pub(super) fn invalidate(&mut self) {
-        self.base_model = None;
         self.model = None;
     }
 
@@ -415,24 +411,11 @@ impl Session {
         Outcome::default()
     }
 
-    /// Computes the models that are not cached.
+    /// Computes the current model (with the what-if changes) unless it is cached.
     pub(super) fn ensure_model(&mut self) -> Result<(), Diagnostic> {
-        if self.model.is_some() {
-            return Ok(());
+        if self.model.is_none() {
+            self.model = Some(self.evaluate_with_changes(self.changes.len())?);
         }
-        if self.base_model.is_none() {
-            let model = self
-                .engine
-                .evaluate(&EvalOptions::default())
-                .map_err(|e| eval_diagnostic(&e, self.engine.program()))?;
-            self.base_model = Some(model);
-        }
-        if self.changes.is_empty() {
-            self.model = self.base_model.clone();
-            return Ok(());
-        }
-        let model = self.evaluate_with_changes(self.changes.len())?;
-        self.model = Some(model);
         Ok(())
     }
 

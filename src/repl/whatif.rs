@@ -15,7 +15,7 @@ use crate::facts::{FactOrigin, Table};
 use crate::ir::{Program, RelationId, RelationKind};
 use crate::syntax::ast::{Atom, Expr, Formula, Item, Literal};
 use crate::syntax::{parse_repl_line, ReplLine};
-use crate::value::{format_day, parse_date, Number, Value, ValueType};
+use crate::value::{format_day, parse_date, Number, Value, ValueStore, ValueType};
 
 use super::session::{plural, Outcome, Session};
 
@@ -117,23 +117,45 @@ impl Session {
                 return Outcome::error(d);
             }
         }
+        let relation_name = program.relation(relation).name.clone();
+        let row_values = row.clone();
+        let input = self.inputs;
+        let incremental = super::incremental::apply(
+            &self.engine.checked.program,
+            &self.engine.checked.strata,
+            before,
+            &mut self.engine.values,
+            relation,
+            &row_values,
+            assert,
+            input,
+        );
         self.changes.push(Change {
             assert,
-            relation: program.relation(relation).name.clone(),
+            relation: relation_name,
             row,
             text: text.clone(),
-            input: self.inputs,
+            input,
         });
-        let after = match self.evaluate_with_changes(self.changes.len()) {
-            Ok(m) => m,
-            Err(d) => {
-                self.changes.pop();
-                self.model = Some(before);
-                return Outcome::error(d);
+        let effects = match incremental {
+            Ok((after, deltas)) => {
+                self.model = Some(after);
+                self.delta_effects(deltas)
+            }
+            Err(before) => {
+                let after = match self.evaluate_with_changes(self.changes.len()) {
+                    Ok(m) => m,
+                    Err(d) => {
+                        self.changes.pop();
+                        self.model = Some(before);
+                        return Outcome::error(d);
+                    }
+                };
+                let effects = effects(self.engine.program(), &self.engine.values, &before, &after);
+                self.model = Some(after);
+                effects
             }
         };
-        let effects = effects(self.engine.program(), &before, &after);
-        self.model = Some(after);
         let mut out = format!(
             "{}{} {text} (change {})\n",
             if assert { "asserted" } else { "retracted" },
@@ -175,10 +197,14 @@ impl Session {
         if self.changes.is_empty() {
             return Outcome::text("no what-if changes since load\n");
         }
+        let base = match self.evaluate_with_changes(0) {
+            Ok(m) => m,
+            Err(d) => return Outcome::error(d),
+        };
         if let Err(d) = self.ensure_model() {
             return Outcome::error(d);
         }
-        let (Some(base), Some(model)) = (&self.base_model, &self.model) else {
+        let Some(model) = &self.model else {
             return Outcome::default();
         };
         let mut out = format!(
@@ -190,9 +216,33 @@ impl Session {
             out.push_str(&format!("  {}. {}\n", i + 1, c.describe()));
         }
         out.push_str("effect on the derived relations:\n");
-        let effects = effects(self.engine.program(), base, model);
+        let effects = effects(self.engine.program(), &self.engine.values, &base, model);
         out.push_str(&self.render_effects(&effects));
         Outcome::text(out)
+    }
+
+    /// The effects an incremental update found, for the derived relations, in output order.
+    fn delta_effects(&self, mut deltas: super::incremental::Deltas) -> Vec<Effect> {
+        let program = self.engine.program();
+        let values = &self.engine.values;
+        let mut out = vec![];
+        for id in program.derived_relations() {
+            let Some(mut d) = deltas.remove(&id) else {
+                continue;
+            };
+            if d.added.is_empty() && d.removed.is_empty() {
+                continue;
+            }
+            let types = program.relation(id).types();
+            d.added.sort_by(|a, b| values.compare_rows(&types, a, b));
+            d.removed.sort_by(|a, b| values.compare_rows(&types, a, b));
+            out.push(Effect {
+                relation: id,
+                gained: d.added,
+                lost: d.removed,
+            });
+        }
+        out
     }
 
     fn render_effects(&self, effects: &[Effect]) -> String {
@@ -270,19 +320,22 @@ fn remove_row(table: &mut Table, row: &[Value]) {
 }
 
 /// The rows each derived relation gained and lost from `before` to `after`, relations in output order.
-fn effects(program: &Program, before: &Model, after: &Model) -> Vec<Effect> {
+fn effects(program: &Program, values: &ValueStore, before: &Model, after: &Model) -> Vec<Effect> {
     let mut out = vec![];
     for id in program.derived_relations() {
-        let gained: Vec<Vec<Value>> = after
+        let types = program.relation(id).types();
+        let mut gained: Vec<Vec<Value>> = after
             .rows(id)
             .filter(|r| !before.contains(id, r))
             .map(<[Value]>::to_vec)
             .collect();
-        let lost: Vec<Vec<Value>> = before
+        let mut lost: Vec<Vec<Value>> = before
             .rows(id)
             .filter(|r| !after.contains(id, r))
             .map(<[Value]>::to_vec)
             .collect();
+        gained.sort_by(|a, b| values.compare_rows(&types, a, b));
+        lost.sort_by(|a, b| values.compare_rows(&types, a, b));
         if !gained.is_empty() || !lost.is_empty() {
             out.push(Effect {
                 relation: id,
