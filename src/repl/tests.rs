@@ -112,6 +112,11 @@ fn incomplete_inputs_ask_for_more() {
     assert!(needs_more("a(x) ∧"));
     assert!(needs_more("rule r:\n  a(x) ⇒"));
     assert!(!needs_more("a(x) ⇒ b(x)."));
+    assert!(needs_more("rule watched"));
+    assert!(needs_more("rule watched\n  source \"x\":"));
+    assert!(!needs_more("rule watched: a(x) ⇒ b(x)."));
+    assert!(!needs_more("rule(x)"));
+    assert!(needs_more("subject c {"));
     assert!(!needs_more("a(x))"));
     assert!(!needs_more(":facts"));
     assert!(!needs_more(""));
