@@ -222,3 +222,38 @@ fn line_editor_under_a_pty() {
     );
     let _ = std::fs::remove_dir_all(&data);
 }
+
+/// The transcript in `docs/repl.md` is what the REPL prints: its inputs are run as a script and the
+/// output must match the lines between them.
+#[test]
+fn the_documented_transcript_is_real() {
+    let text = std::fs::read_to_string(root().join("docs/repl.md")).expect("docs/repl.md");
+    let block: Vec<&str> = text
+        .split("```console\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("a console block")
+        .lines()
+        .collect();
+    let command = block[0]
+        .strip_prefix("$ accord ")
+        .expect("the command line");
+    let args: Vec<&str> = command.split_whitespace().collect();
+    let mut script = String::new();
+    let mut expected = String::new();
+    for line in &block[1..] {
+        match line.strip_prefix("accord> ") {
+            Some(input) => {
+                script.push_str(input);
+                script.push('\n');
+            }
+            None => {
+                expected.push_str(line);
+                expected.push('\n');
+            }
+        }
+    }
+    let out = accord_in(&root(), &args, Some(&script));
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.stdout, expected);
+}

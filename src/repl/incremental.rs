@@ -355,14 +355,13 @@ fn derivable(
     program.rules.iter().filter(|r| r.head == head).any(|rule| {
         let mut fixed: HashMap<VarId, Value> = HashMap::new();
         for (arg, v) in rule.head_args.iter().zip(row) {
-            match arg {
-                Expr::Var(var) => {
-                    if fixed.insert(*var, *v).is_some_and(|old| old != *v) {
-                        return false;
-                    }
-                }
-                Expr::Const(c) if c != v => return false,
-                _ => {}
+            let clash = match arg {
+                Expr::Var(var) => fixed.insert(*var, *v).is_some_and(|old| old != *v),
+                Expr::Const(c) => c != v,
+                _ => false,
+            };
+            if clash {
+                return false;
             }
         }
         let mut body: Vec<Literal> = rule
