@@ -119,3 +119,57 @@ pub fn table(header: Vec<String>, rows: Vec<Vec<String>>) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::CheckOptions;
+    use crate::engine::Engine;
+
+    fn engine(text: &str) -> Engine {
+        let dir = std::env::temp_dir().join(format!(
+            "accord-output-{}-{}",
+            std::process::id(),
+            text.len()
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file = dir.join("p.accord");
+        std::fs::write(&file, text).expect("write policy");
+        Engine::load(&[file], &CheckOptions::default())
+            .unwrap_or_else(|f| panic!("{:?}", f.diagnostics))
+    }
+
+    #[test]
+    fn json_rows_are_sorted_by_value_and_typed() {
+        let mut e = engine("n(B, 10, 2024-01-02, true). n(A, 9, 2024-01-01, false). n(x, y, d, b) ⇒ m(x, y, d, b).\n");
+        let model = e.evaluate(&Default::default()).expect("evaluates");
+        let rels = e.program().derived_relations();
+        let out = json(&model, e.program(), &e.values, &rels);
+        assert_eq!(
+            out,
+            "{\n  \"m\": [\n    [\n      \"A\",\n      9,\n      \"2024-01-01\",\n      false\n    ],\n    [\n      \"B\",\n      10,\n      \"2024-01-02\",\n      true\n    ]\n  ]\n}\n"
+        );
+    }
+
+    #[test]
+    fn nullary_relations_print_true_or_false() {
+        let mut e = engine("gate(A). gate(_) ⇒ open(). ¬ gate(_) ⇒ closed().\n");
+        let model = e.evaluate(&Default::default()).expect("evaluates");
+        let rels = e.program().derived_relations();
+        assert_eq!(
+            json(&model, e.program(), &e.values, &rels),
+            "{\n  \"open\": [\n    []\n  ],\n  \"closed\": []\n}\n"
+        );
+        let text = text(&model, e.program(), &e.values, &rels);
+        assert_eq!(text, "open (1 row)\n  true\n\nclosed (0 rows)\n  false\n");
+    }
+
+    #[test]
+    fn tables_align_columns_under_a_rule() {
+        let t = table(
+            vec!["a".into(), "long".into()],
+            vec![vec!["xyz".into(), "1".into()]],
+        );
+        assert_eq!(t, "  a    long\n  ─────────\n  xyz  1\n");
+    }
+}

@@ -68,23 +68,39 @@ impl Loader<'_> {
             return;
         };
         if meta.is_dir() {
-            let root = canonical(path);
+            let root = Root {
+                canonical: canonical(path),
+                shown: display_path(path),
+            };
             let mut files = vec![];
             collect_accord_files(path, &mut files);
             files.sort();
             for file in files {
-                self.load_file(&file, &root, None);
+                match confine(&file, &root.canonical) {
+                    Ok(()) => self.load_file(&file, &root, None),
+                    Err(reason) => self.diagnostics.push(
+                        Diagnostic::error(
+                            "import_outside_root",
+                            format!("`{}` {reason}", file.display()),
+                        )
+                        .help("a symbolic link in a policy directory must point inside it"),
+                    ),
+                }
             }
         } else {
             let parent = path
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            self.load_file(path, &canonical(parent), None);
+            let root = Root {
+                canonical: canonical(parent),
+                shown: display_path(parent),
+            };
+            self.load_file(path, &root, None);
         }
     }
 
-    fn load_file(&mut self, path: &Path, root: &Path, imported_at: Option<Span>) {
+    fn load_file(&mut self, path: &Path, root: &Root, imported_at: Option<Span>) {
         let canon = canonical(path);
         if self.seen.contains(&canon) {
             return;
@@ -142,14 +158,14 @@ impl Loader<'_> {
         let dir = path.parent().unwrap_or(Path::new("."));
         for (relative, span) in imports {
             let target = dir.join(&relative);
-            match confine(&target, root) {
+            match confine(&target, &root.canonical) {
                 Ok(()) => self.load_file(&target, root, Some(span)),
                 Err(reason) => self.diagnostics.push(
                     Diagnostic::error("import_outside_root", format!("`{relative}` {reason}"))
                         .label(span, "imported here")
                         .help(format!(
                             "imports are relative to the importing file and must stay inside the policy root `{}`",
-                            root.display()
+                            root.shown
                         )),
                 ),
             }
@@ -157,10 +173,70 @@ impl Loader<'_> {
     }
 }
 
+/// The directory a policy argument may read under.
+struct Root {
+    canonical: PathBuf,
+    /// As the user gave it, for messages.
+    shown: String,
+}
+
 fn with_label(d: Diagnostic, span: Option<Span>, text: &str) -> Diagnostic {
     match span {
         Some(s) => d.label(s, text),
         None => d,
+    }
+}
+
+/// The policies under a path, for commands that run each policy on its own (`accord test`): a file is
+/// one policy; a directory that directly holds `*.accord` files is one policy (every file under it, as
+/// `load_policy` reads it); any other directory is searched, subdirectory by subdirectory in name
+/// order. Symbolic links to directories are not followed while searching.
+pub fn policy_roots(path: &Path) -> Vec<PathBuf> {
+    let mut out = vec![];
+    find_policy_roots(path, &mut out);
+    out
+}
+
+fn find_policy_roots(path: &Path, out: &mut Vec<PathBuf>) {
+    if !path.is_dir() {
+        out.push(path.to_path_buf());
+        return;
+    }
+    let Ok(entries) = fs::read_dir(path) else {
+        return;
+    };
+    let mut subdirs = vec![];
+    let mut holds_policy = false;
+    for entry in entries.flatten() {
+        let p = entry.path();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir {
+            subdirs.push(p);
+        } else if p.extension().is_some_and(|e| e == "accord") {
+            holds_policy = true;
+        }
+    }
+    if holds_policy {
+        out.push(path.to_path_buf());
+        return;
+    }
+    subdirs.sort();
+    for dir in subdirs {
+        find_policy_roots(&dir, out);
+    }
+}
+
+/// The policy root of a command-line path: the directory itself, or a file's parent directory,
+/// with symbolic links resolved.
+pub fn root_of(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        canonical(path)
+    } else {
+        let parent = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        canonical(parent)
     }
 }
 
@@ -190,10 +266,69 @@ fn collect_accord_files(dir: &Path, out: &mut Vec<PathBuf>) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.is_dir() {
+        // Symbolic links to directories are not followed (no loops, no escape); linked files are
+        // confined by the caller.
+        let is_real_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_real_dir {
             collect_accord_files(&path, out);
         } else if path.extension().is_some_and(|e| e == "accord") {
             out.push(path);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tempdir(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("accord-workspace-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("temp dir");
+        dir
+    }
+
+    #[test]
+    fn directories_load_sorted_and_each_file_once() {
+        let dir = tempdir("sorted");
+        fs::create_dir_all(dir.join("sub")).unwrap();
+        fs::write(dir.join("b.accord"), "import \"sub/a.accord\".\nb(X).\n").unwrap();
+        fs::write(dir.join("sub/a.accord"), "import \"../b.accord\".\na(X).\n").unwrap();
+        fs::write(dir.join("notes.txt"), "not a policy").unwrap();
+        let mut sources = SourceMap::new();
+        let (policy, diags) = load_policy(&[dir.clone(), dir.join("b.accord")], &mut sources);
+        assert!(diags.is_empty(), "{diags:?}");
+        let names: Vec<&str> = policy
+            .files
+            .iter()
+            .map(|(id, _)| sources.get(*id).name.as_str())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(
+            names[0].ends_with("b.accord") && names[1].ends_with("a.accord"),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn a_parse_error_leaves_the_file_out_and_is_reported() {
+        let dir = tempdir("bad");
+        fs::write(dir.join("p.accord"), "a(X)\n").unwrap();
+        let mut sources = SourceMap::new();
+        let (policy, diags) = load_policy(&[dir.join("p.accord")], &mut sources);
+        assert!(policy.files.is_empty());
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, "syntax");
+    }
+
+    #[test]
+    fn confinement_resolves_dot_dot() {
+        let dir = tempdir("confine");
+        fs::create_dir_all(dir.join("root")).unwrap();
+        fs::write(dir.join("outside.accord"), "").unwrap();
+        let root = fs::canonicalize(dir.join("root")).unwrap();
+        assert!(confine(&dir.join("root/../outside.accord"), &root).is_err());
+        assert!(confine(&dir.join("root/missing.accord"), &root).is_err());
     }
 }

@@ -11,7 +11,7 @@ mod draft;
 mod expand;
 mod law;
 mod lower;
-mod query;
+pub mod query;
 mod types;
 
 use std::collections::HashMap;
@@ -28,7 +28,6 @@ use crate::workspace::Policy;
 use draft::*;
 
 pub use expand::AGGREGATE_VAR;
-pub use query::{lower_query, Query};
 
 /// What `check` needs besides the policy.
 #[derive(Clone, Debug, Default)]

@@ -22,7 +22,7 @@ pub(super) fn today(common: &Common) -> Result<i32, Diagnostic> {
     }
 }
 
-fn fail(diagnostic: Diagnostic) -> i32 {
+pub(super) fn fail(diagnostic: Diagnostic) -> i32 {
     report(&[diagnostic], &SourceMap::new());
     1
 }
@@ -83,6 +83,7 @@ pub fn eval(
     facts: &[PathBuf],
     query: &[String],
     format: Format,
+    explain: bool,
     common: &Common,
 ) -> i32 {
     let today = match today(common) {
@@ -143,14 +144,46 @@ pub fn eval(
             return 1;
         }
     };
+    let explanations = if explain {
+        match super::explain::eval_explanations(&mut engine, &model, &relations, format) {
+            Ok(text) => Some(text),
+            Err(d) => return fail(d),
+        }
+    } else {
+        None
+    };
     let program = engine.program();
-    let out = match format {
-        Format::Json => accord::output::json(&model, program, &engine.values, &relations),
-        Format::Text => format!(
-            "as of {}\n\n{}",
+    let out = match (format, explanations) {
+        (Format::Json, Some(proofs)) => {
+            let parse = |text: &str| {
+                serde_json::from_str::<serde_json::Value>(text).unwrap_or(serde_json::Value::Null)
+            };
+            let relations = parse(&accord::output::json(
+                &model,
+                program,
+                &engine.values,
+                &relations,
+            ));
+            let both =
+                serde_json::json!({ "relations": relations, "explanations": parse(&proofs) });
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&both).unwrap_or_default()
+            )
+        }
+        (Format::Text, Some(proofs)) => format!(
+            "as of {}\n\n{}\nexplanations\n\n{proofs}",
             format_day(today),
             accord::output::text(&model, program, &engine.values, &relations)
         ),
+        (format, None) => match format {
+            Format::Json => accord::output::json(&model, program, &engine.values, &relations),
+            Format::Text => format!(
+                "as of {}\n\n{}",
+                format_day(today),
+                accord::output::text(&model, program, &engine.values, &relations)
+            ),
+        },
     };
     print!("{out}");
     0

@@ -5,7 +5,11 @@
 //! also uses 3 for "different"). All rendering of results lives in the library (`accord::output`).
 
 mod commands;
+mod diff;
+mod explain;
+mod fmt;
 mod repl;
+mod test;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -52,6 +56,9 @@ pub enum Command {
         query: Vec<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Append the proof of each printed fact (at most 200 facts)
+        #[arg(long)]
+        explain: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -67,6 +74,76 @@ pub enum Command {
         strict: bool,
         #[command(flatten)]
         common: Common,
+    },
+    /// Show why a fact holds (a proof tree) or, with --why-not, why it does not
+    Explain {
+        /// Policy files or directories, then the atom, e.g. `examples/us-mx 'fewer_exams(ACEROS)'`
+        #[arg(required = true, value_name = "PATH… ATOM")]
+        args: Vec<String>,
+        /// Data files or directories; repeatable
+        #[arg(long = "facts", value_name = "FILE")]
+        facts: Vec<PathBuf>,
+        /// Explain why the atom is not derived
+        #[arg(long = "why-not")]
+        why_not: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// How deep proofs go (why-not descents: default 4)
+        #[arg(long, value_name = "N")]
+        depth: Option<usize>,
+        /// How many matches of an atom with variables to explain
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        limit: usize,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Run the tests written in policies (`test "name" { … }` blocks)
+    Test {
+        /// Policy files or directories; every policy found under them is tested on its own
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Run only the tests whose name contains this text
+        #[arg(long, value_name = "TEXT")]
+        filter: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Compare the decisions of two policy versions over the same facts (exit 3 when they differ)
+    Diff {
+        /// The old version: a policy path, or `git:REV:PATH`
+        old: String,
+        /// The new version: a policy path, or `git:REV:PATH`
+        new: String,
+        /// Data files or directories, loaded for each version; repeatable
+        #[arg(long = "facts", value_name = "FILE")]
+        facts: Vec<PathBuf>,
+        /// Compare only these relations (repeatable); default: every derived relation
+        #[arg(long = "query", value_name = "REL")]
+        query: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Rewrite policy files in the canonical layout
+    Fmt {
+        /// Policy files or directories (every `*.accord` file under them)
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Change nothing; print a diff of each file that would change and exit 1 if any would
+        #[arg(long, conflicts_with = "stdout")]
+        check: bool,
+        /// Print the formatted files instead of rewriting them
+        #[arg(long)]
+        stdout: bool,
+        /// Spell connectives in ASCII (`and or not => != <= >=`)
+        #[arg(long, conflicts_with = "unicode")]
+        ascii: bool,
+        /// Spell connectives in Unicode (`∧ ∨ ¬ ⇒ ≠ ≤ ≥`; the default)
+        #[arg(long)]
+        unicode: bool,
     },
 }
 
@@ -98,14 +175,55 @@ pub fn run() -> i32 {
             facts,
             query,
             format,
+            explain,
             common,
-        } => commands::eval(&paths, &facts, &query, format, &common),
+        } => commands::eval(&paths, &facts, &query, format, explain, &common),
         Command::Repl {
             paths,
             facts,
             strict,
             common,
         } => repl::repl(&paths, &facts, strict, &common),
+        Command::Test {
+            paths,
+            filter,
+            format,
+            common,
+        } => test::test(&paths, filter.as_deref(), format, &common),
+        Command::Diff {
+            old,
+            new,
+            facts,
+            query,
+            format,
+            common,
+        } => diff::diff(&old, &new, &facts, &query, format, &common),
+        Command::Fmt {
+            paths,
+            check,
+            stdout,
+            ascii,
+            unicode: _,
+        } => fmt::fmt(&paths, fmt::Mode::new(check, stdout), ascii),
+        Command::Explain {
+            args,
+            facts,
+            why_not,
+            format,
+            depth,
+            limit,
+            common,
+        } => explain::explain(
+            &explain::Request {
+                args,
+                facts,
+                why_not,
+                format,
+                depth,
+                limit,
+            },
+            &common,
+        ),
     }
 }
 

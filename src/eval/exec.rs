@@ -17,11 +17,21 @@ use crate::ir::{Expr, RelationId};
 use crate::value::{self, ArithmeticError, Number, Value, ValueStore, ValueType};
 
 /// The semi-naive row ranges of one relation: stable rows are `0..recent_start`, recent rows
-/// `recent_start..recent_end`. Outside the current stratum both equal the relation's length.
-#[derive(Clone, Copy, Debug, Default)]
+/// `recent_start..recent_end` (both clamped to the relation's length). The default, for relations outside
+/// the current recursive stratum, makes every row stable and none recent.
+#[derive(Clone, Copy, Debug)]
 pub struct Window {
     pub recent_start: usize,
     pub recent_end: usize,
+}
+
+impl Default for Window {
+    fn default() -> Window {
+        Window {
+            recent_start: usize::MAX,
+            recent_end: usize::MAX,
+        }
+    }
 }
 
 /// Why a plan stopped.
@@ -29,7 +39,8 @@ pub struct Window {
 pub enum ExecError {
     Arithmetic(ArithmeticError),
     Timeout,
-    TooManyFacts,
+    /// `pending` holds more than `pending_limit` rows.
+    Full,
 }
 
 impl From<ArithmeticError> for ExecError {
@@ -52,6 +63,8 @@ pub struct Exec<'a> {
     pub round: u32,
     /// The most rows `pending` may hold.
     pub pending_limit: usize,
+    /// Only rows derived before this round are visible (`u32::MAX`: all rows).
+    pub below_round: u32,
     pub ticks: u32,
 }
 
@@ -124,15 +137,16 @@ impl<'a> Exec<'a> {
                     Version::Stable => (0, window.recent_start.min(rows.len())),
                     Version::Recent => (window.recent_start, window.recent_end.min(rows.len())),
                 };
-                let key: Vec<Value> = key.iter().map(|o| operand(*o, bindings)).collect();
+                let mut buffer = KeyBuffer::default();
+                let key = buffer.fill(key, bindings);
                 let index = if *probe {
                     self.index(*relation, key_columns)
                 } else {
                     None
                 };
                 if let Some(index) = index {
-                    for r in index.lookup(rows, &key, end) {
-                        if (r as usize) < start {
+                    for r in index.lookup(rows, key, end) {
+                        if (r as usize) < start || rows.round(r as usize) >= self.below_round {
                             continue;
                         }
                         self.tick()?;
@@ -143,10 +157,13 @@ impl<'a> Exec<'a> {
                 } else {
                     for r in start..end {
                         self.tick()?;
+                        if rows.round(r) >= self.below_round {
+                            continue;
+                        }
                         let values = rows.row(r);
                         let matches = key_columns
                             .iter()
-                            .zip(&key)
+                            .zip(key)
                             .all(|(c, k)| values.get(*c) == Some(k));
                         if matches && bind_row(values, actions, bindings) {
                             self.step(plan, i + 1, bindings, head, row)?;
@@ -164,15 +181,16 @@ impl<'a> Exec<'a> {
                 let Some(rows) = self.relations.get(relation.index()) else {
                     return self.step(plan, i + 1, bindings, head, row);
                 };
-                let key: Vec<Value> = key.iter().map(|o| operand(*o, bindings)).collect();
+                let mut buffer = KeyBuffer::default();
+                let key = buffer.fill(key, bindings);
                 let found = if *exact {
-                    rows.find(&key).is_some()
+                    rows.find(key).is_some()
                 } else if key_columns.is_empty() {
                     !rows.is_empty()
                 } else if let Some(index) = self.index(*relation, key_columns) {
-                    index.lookup(rows, &key, rows.len()).next().is_some()
+                    index.lookup(rows, key, rows.len()).next().is_some()
                 } else {
-                    !rows.lookup(key_columns, &key, rows.len()).is_empty()
+                    !rows.lookup(key_columns, key, rows.len()).is_empty()
                 };
                 if found {
                     Ok(())
@@ -214,9 +232,30 @@ impl<'a> Exec<'a> {
             return Ok(());
         }
         if self.pending.insert(row, self.round) && self.pending.len() > self.pending_limit {
-            return Err(ExecError::TooManyFacts);
+            return Err(ExecError::Full);
         }
         Ok(())
+    }
+}
+
+/// A lookup key: on the stack for up to eight columns, on the heap beyond.
+#[derive(Default)]
+struct KeyBuffer {
+    inline: [Value; 8],
+    heap: Vec<Value>,
+}
+
+impl KeyBuffer {
+    fn fill(&mut self, operands: &[Operand], bindings: &[Value]) -> &[Value] {
+        if operands.len() <= self.inline.len() {
+            for (slot, o) in self.inline.iter_mut().zip(operands) {
+                *slot = operand(*o, bindings);
+            }
+            &self.inline[..operands.len()]
+        } else {
+            self.heap = operands.iter().map(|o| operand(*o, bindings)).collect();
+            &self.heap
+        }
     }
 }
 

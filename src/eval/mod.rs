@@ -6,16 +6,18 @@
 //! 1. **Strata** come from [`crate::stratify`]: relations are evaluated one strongly connected component
 //!    at a time, dependencies first, so a negation or an aggregate only ever reads complete relations.
 //! 2. **Base facts** (policy facts, then the [`FactSet`] tables) are loaded first with round 0 and their
-//!    [`FactOrigin`]; see [`storage`] for the row layout, dedup table and indexes.
-//! 3. **Aggregates** whose output is in a stratum are computed when the stratum starts ([`aggregate`]).
+//!    [`FactOrigin`] ([`evaluate_owned`] moves the tables in instead of copying); see `storage` for the row layout, dedup table and indexes.
+//! 3. **Aggregates** whose output is in a stratum are computed when the stratum starts (`aggregate`).
 //! 4. **Rules**: a non-recursive stratum runs each rule once over full relations. A recursive stratum runs
 //!    semi-naively with datafrog's vocabulary: every row is *stable* (seen by all rules), *recent* (derived
 //!    in the latest round, not yet joined with everything) or *to add* (the pending buffer of the current
 //!    round). The first round runs every rule over everything; each later round runs, for every rule and
 //!    every body atom over a relation of the stratum, the plan whose delta atom reads only recent rows,
 //!    atoms before it only stable rows and atoms after it all rows, so each derivation is found once.
-//! 5. **Plans** ([`plan`]) order a body greedily and probe hash indexes on bound columns; the executor
-//!    ([`exec`]) walks them.
+//! 5. **Plans** (`plan`) order a body greedily and probe hash indexes on bound columns; the executor
+//!    (`exec`) walks them.
+//! 6. **Afterwards**, the [`Model`] answers lookups, conjunctive queries ([`answer`]) and derivation
+//!    searches ([`derivation`]) for explanations, with the same planner and executor.
 //!
 //! Every round (a non-recursive stratum, an aggregate batch, a semi-naive iteration) increments one global
 //! counter; each row records the round that derived it, so an explainer can rebuild a derivation from rows
@@ -24,9 +26,11 @@
 //! invariants; a program that breaks them gets an [`EvalError`] instead.
 
 mod aggregate;
+mod derive;
 mod exec;
 mod model;
-pub mod plan;
+mod plan;
+mod query;
 pub mod storage;
 
 #[cfg(test)]
@@ -36,15 +40,18 @@ mod tests;
 
 use std::time::{Duration, Instant};
 
+pub use derive::{derivation, prepare_derivations, Derivation};
+pub use exec::eval_expr;
 pub use model::Model;
+pub use query::{answer, answer_keeping_indexes};
 
-use crate::facts::{FactOrigin, FactSet};
-use crate::ir::{self, Expr, Literal, Program, RelationId, RuleId};
+use crate::facts::{FactOrigin, FactSet, Table};
+use crate::ir::{Literal, Program, RelationId, RuleId};
 use crate::stratify::{stratify, NegativeCycle};
-use crate::value::{ArithmeticError, Value, ValueStore, ValueType};
+use crate::value::{ArithmeticError, ValueStore, ValueType};
 use exec::{Exec, ExecError, Window};
 use plan::{Plan, Version};
-use storage::{Index, Rows};
+use storage::Rows;
 
 /// Limits on one evaluation.
 #[derive(Clone, Debug)]
@@ -117,6 +124,32 @@ pub fn evaluate(
     values: &mut ValueStore,
     options: &EvalOptions,
 ) -> Result<Model, EvalError> {
+    run(program, Base::Borrowed(facts), values, options)
+}
+
+/// Like [`evaluate`], but consumes the fact set: each table's rows move into the model instead of being
+/// copied, so the base facts are never held twice (the lower peak memory for large loads).
+pub fn evaluate_owned(
+    program: &Program,
+    facts: FactSet,
+    values: &mut ValueStore,
+    options: &EvalOptions,
+) -> Result<Model, EvalError> {
+    run(program, Base::Owned(facts), values, options)
+}
+
+/// Where the base facts come from.
+enum Base<'f> {
+    Borrowed(&'f FactSet),
+    Owned(FactSet),
+}
+
+fn run(
+    program: &Program,
+    facts: Base<'_>,
+    values: &mut ValueStore,
+    options: &EvalOptions,
+) -> Result<Model, EvalError> {
     let strata = stratify(program).map_err(|cycle| EvalError::NotStratifiable { cycle })?;
     let mut engine = Engine {
         program,
@@ -150,37 +183,85 @@ pub fn evaluate(
 }
 
 impl Engine<'_> {
-    fn load(&mut self, facts: &FactSet) -> Result<(), EvalError> {
-        let mut total = 0usize;
+    fn load(&mut self, facts: Base<'_>) -> Result<(), EvalError> {
         let limit = self.max_facts;
-        let mut add =
-            |relations: &mut Vec<Rows>, relation: RelationId, row: &[Value], origin: FactOrigin| {
-                if let Some(rows) = relations.get_mut(relation.index()) {
-                    if rows.insert_base(row, origin) {
-                        total += 1;
-                        if total > limit {
-                            return Err(EvalError::TooManyFacts {
-                                relation,
-                                rule: None,
-                                limit,
-                            });
-                        }
+        let too_many = |relation| EvalError::TooManyFacts {
+            relation,
+            rule: None,
+            limit,
+        };
+        let tables = match &facts {
+            Base::Borrowed(f) => &f.tables,
+            Base::Owned(f) => &f.tables,
+        };
+        let mut counts: Vec<usize> = tables.iter().map(|t| t.len()).collect();
+        counts.resize(self.relations.len(), 0);
+        let mut policy = vec![0usize; self.relations.len()];
+        for fact in &self.program.facts {
+            if let Some(c) = policy.get_mut(fact.relation.index()) {
+                *c += 1;
+            }
+        }
+        for (rows, (count, policy)) in self
+            .relations
+            .iter_mut()
+            .zip(counts.iter_mut().zip(&policy))
+        {
+            // A table that will be adopted whole needs no room here.
+            if *policy > 0 || matches!(facts, Base::Borrowed(_)) {
+                rows.reserve(*count + policy);
+            }
+        }
+        let mut total = 0usize;
+        for fact in &self.program.facts {
+            let relation = fact.relation;
+            let Some(rows) = self.relations.get_mut(relation.index()) else {
+                continue;
+            };
+            if rows.insert_base(&fact.values, FactOrigin::Policy(fact.span)) {
+                total += 1;
+                if total > limit {
+                    return Err(too_many(relation));
+                }
+            }
+        }
+        let add = |rows: &mut Rows, table: &Table, total: &mut usize, relation| {
+            for (row, origin) in table.rows() {
+                if rows.insert_base(row, origin) {
+                    *total += 1;
+                    if *total > limit {
+                        return Err(too_many(relation));
                     }
                 }
-                Ok(())
-            };
-        for fact in &self.program.facts {
-            add(
-                &mut self.relations,
-                fact.relation,
-                &fact.values,
-                FactOrigin::Policy(fact.span),
-            )?;
-        }
-        for (i, table) in facts.tables.iter().enumerate() {
-            let relation = RelationId(i as u32);
-            for (row, origin) in table.rows() {
-                add(&mut self.relations, relation, row, origin)?;
+            }
+            Ok(())
+        };
+        match facts {
+            Base::Borrowed(f) => {
+                for (i, table) in f.tables.iter().enumerate() {
+                    let relation = RelationId(i as u32);
+                    if let Some(rows) = self.relations.get_mut(i) {
+                        add(rows, table, &mut total, relation)?;
+                    }
+                }
+            }
+            Base::Owned(f) => {
+                // Each table is moved into its relation (or copied, then dropped) before the next one.
+                for (i, table) in f.tables.into_iter().enumerate() {
+                    let relation = RelationId(i as u32);
+                    let Some(rows) = self.relations.get_mut(i) else {
+                        continue;
+                    };
+                    if rows.is_empty() && table.arity == rows.arity() {
+                        *rows = Rows::adopt(table.arity, table.values, table.origins);
+                        total += rows.len();
+                        if total > limit {
+                            return Err(too_many(relation));
+                        }
+                    } else {
+                        add(rows, &table, &mut total, relation)?;
+                    }
+                }
             }
         }
         self.facts = total;
@@ -281,6 +362,7 @@ impl Engine<'_> {
             pending,
             round: self.round,
             pending_limit: self.max_facts.saturating_sub(total),
+            below_round: u32::MAX,
             ticks: 0,
         };
         exec.run(plan, rule.vars.len(), &rule.head_args)
@@ -290,7 +372,7 @@ impl Engine<'_> {
                     relation,
                     rule: Some(id),
                 },
-                ExecError::TooManyFacts => EvalError::TooManyFacts {
+                ExecError::Full => EvalError::TooManyFacts {
                     relation,
                     rule: Some(id),
                     limit: self.max_facts,
@@ -310,6 +392,7 @@ impl Engine<'_> {
         let Some(rows) = self.relations.get_mut(relation.index()) else {
             return Ok(0);
         };
+        rows.reserve(pending.len());
         let mut added = 0;
         for i in 0..pending.len() {
             if rows.insert(pending.row(i), round) {
@@ -334,19 +417,9 @@ impl Engine<'_> {
         }
     }
 
-    fn reset_windows(&mut self) {
-        for (w, rows) in self.windows.iter_mut().zip(&self.relations) {
-            *w = Window {
-                recent_start: rows.len(),
-                recent_end: rows.len(),
-            };
-        }
-    }
-
     /// A stratum without recursion: each rule once, over complete relations.
     fn single_pass(&mut self, rules: &[RuleId], values: &mut ValueStore) -> Result<(), EvalError> {
         self.round += 1;
-        self.reset_windows();
         for &id in rules {
             let rule = self.program.rule(id);
             self.check_time(rule.head, Some(id))?;
@@ -399,7 +472,6 @@ impl Engine<'_> {
 
         // First round: every rule over everything.
         self.round += 1;
-        self.reset_windows();
         for (&id, plan) in rules.iter().zip(&full_plans) {
             let head = program.rule(id).head;
             self.check_time(head, Some(id))?;
@@ -423,6 +495,12 @@ impl Engine<'_> {
             }
             changed = self.advance(members, &mut pending)?;
         }
+        // Complete now: later strata see every row as stable.
+        for relation in members {
+            if let Some(w) = self.windows.get_mut(relation.index()) {
+                *w = Window::default();
+            }
+        }
         Ok(())
     }
 
@@ -443,98 +521,4 @@ impl Engine<'_> {
         }
         Ok(changed)
     }
-}
-
-/// Answers a conjunctive query against a model: the distinct bindings of `vars` (one row per binding, in
-/// `vars` order) that satisfy every literal of `body`.
-pub fn answer(
-    model: &Model,
-    _program: &Program,
-    body: &[Literal],
-    vars: &[ir::Variable],
-    values: &mut ValueStore,
-) -> Result<Vec<Vec<Value>>, EvalError> {
-    let (plan, head) = query_plan(body, vars, None)?;
-    run_query(model, &plan, &head, vars, values)
-}
-
-/// Like [`answer`], for incremental updates: the atom at body index `first` (the changed rows) is joined
-/// first, and the indexes the plan probes are built in the model and kept for the next call.
-pub fn answer_keeping_indexes(
-    model: &mut Model,
-    body: &[Literal],
-    vars: &[ir::Variable],
-    values: &mut ValueStore,
-    first: Option<usize>,
-) -> Result<Vec<Vec<Value>>, EvalError> {
-    let (plan, head) = query_plan(body, vars, first)?;
-    for (relation, columns) in plan.indexes() {
-        model.ensure_index(relation, columns);
-    }
-    run_query(model, &plan, &head, vars, values)
-}
-
-fn query_plan(
-    body: &[Literal],
-    vars: &[ir::Variable],
-    first: Option<usize>,
-) -> Result<(Plan, Vec<Expr>), EvalError> {
-    let types: Vec<ValueType> = vars.iter().map(|v| v.ty).collect();
-    let head: Vec<Expr> = (0..vars.len() as u32)
-        .map(|v| Expr::Var(ir::VarId(v)))
-        .collect();
-    let plan = plan::plan(body, &types, first, |_| Version::Full)
-        .filter(|p| plan::binds_all(p, types.len(), &head))
-        .ok_or(EvalError::Unsafe { rule: None })?;
-    Ok((plan, head))
-}
-
-fn run_query(
-    model: &Model,
-    plan: &Plan,
-    head: &[Expr],
-    vars: &[ir::Variable],
-    values: &mut ValueStore,
-) -> Result<Vec<Vec<Value>>, EvalError> {
-    let mut extra: Vec<(RelationId, Index)> = vec![];
-    for (relation, columns) in plan.indexes() {
-        if let Some(rows) = model.relations.get(relation.index()) {
-            let known = rows.index(columns).is_some()
-                || extra
-                    .iter()
-                    .any(|(r, i)| *r == relation && i.columns() == columns);
-            if !known {
-                extra.push((relation, Index::build(rows, columns)));
-            }
-        }
-    }
-    let windows: Vec<Window> = model
-        .relations
-        .iter()
-        .map(|r| Window {
-            recent_start: r.len(),
-            recent_end: r.len(),
-        })
-        .collect();
-    let mut pending = Rows::new(vars.len());
-    let mut exec = Exec {
-        relations: &model.relations,
-        extra_indexes: &extra,
-        windows: &windows,
-        values,
-        deadline: None,
-        existing: None,
-        pending: &mut pending,
-        round: 0,
-        pending_limit: usize::MAX,
-        ticks: 0,
-    };
-    // No deadline and no limit: arithmetic is the only way a query fails.
-    exec.run(plan, vars.len(), head).map_err(|e| match e {
-        ExecError::Arithmetic(error) => EvalError::QueryArithmetic { error },
-        ExecError::Timeout | ExecError::TooManyFacts => EvalError::Unsafe { rule: None },
-    })?;
-    Ok((0..pending.len())
-        .map(|i| pending.row(i).to_vec())
-        .collect())
 }

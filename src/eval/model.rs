@@ -119,6 +119,12 @@ impl Model {
         }
     }
 
+    /// The storage of `relation` (rows, rounds, origins, indexes), for consumers such as the explainer
+    /// that probe indexes directly.
+    pub fn storage(&self, relation: RelationId) -> Option<&Rows> {
+        self.rel(relation)
+    }
+
     /// Approximate heap bytes held by the rows and indexes.
     pub fn heap_bytes(&self) -> usize {
         self.relations.iter().map(Rows::heap_bytes).sum()

@@ -371,3 +371,124 @@ pub fn binds_all(plan: &Plan, var_count: usize, exprs: &[Expr]) -> bool {
     vars.iter()
         .all(|v| bound.get(v.index()).copied().unwrap_or(false))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::testing::*;
+    use crate::ir::RelationId;
+    use ValueType::Number;
+
+    fn shape(plan: &Plan) -> Vec<String> {
+        plan.steps
+            .iter()
+            .map(|s| match s {
+                Step::Atom {
+                    relation,
+                    key_columns,
+                    probe,
+                    version,
+                    ..
+                } => {
+                    format!(
+                        "atom {} {key_columns:?} probe={probe} {version:?}",
+                        relation.0
+                    )
+                }
+                Step::Negated {
+                    relation,
+                    key_columns,
+                    exact,
+                    ..
+                } => {
+                    format!("not {} {key_columns:?} exact={exact}", relation.0)
+                }
+                Step::Compare { .. } => "compare".to_string(),
+                Step::Bind { var, .. } => format!("bind {}", var.0),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn later_atoms_probe_on_bound_columns_and_filters_come_early() {
+        let (a, b, c) = (RelationId(0), RelationId(1), RelationId(2));
+        // c(y, z), ¬b(x, _), x < 3, a(x, y)  — planned as a, then the filters, then c probed on y.
+        let body = vec![
+            atom(c, vec![var(1), var(2)]),
+            neg(b, vec![var(0), Term::Wildcard]),
+            cmp(
+                CompareOp::Lt,
+                Number,
+                ev(0),
+                Expr::Const(Value::from_raw(6)),
+            ),
+            atom(a, vec![var(0), var(1), var(0)]),
+        ];
+        let plan = plan(&body, &[Number; 3], None, |_| Version::Full).expect("safe");
+        assert_eq!(
+            shape(&plan),
+            vec![
+                "atom 2 [] probe=false Full",
+                "atom 0 [1] probe=true Full",
+                "not 1 [0] exact=false",
+                "compare"
+            ]
+        );
+        // With the last atom as the delta, it goes first and is scanned.
+        let plan = plan_delta(&body, 3);
+        assert_eq!(
+            shape(&plan),
+            vec![
+                "atom 0 [] probe=false Recent",
+                "not 1 [0] exact=false",
+                "compare",
+                "atom 2 [0] probe=true Full"
+            ]
+        );
+        let Step::Atom { actions, .. } = &plan.steps[0] else {
+            panic!("an atom")
+        };
+        assert!(
+            matches!(actions[2], (2, Action::Check(v)) if v.0 == 0),
+            "repeated variable is checked"
+        );
+    }
+
+    fn plan_delta(body: &[Literal], delta: usize) -> Plan {
+        plan(body, &[Number; 3], Some(delta), |i| {
+            if i == delta {
+                Version::Recent
+            } else {
+                Version::Full
+            }
+        })
+        .expect("safe")
+    }
+
+    #[test]
+    fn equalities_bind_and_unsafe_bodies_have_no_plan() {
+        let a = RelationId(0);
+        // y = x + 1 written as a comparison, before the atom that binds x.
+        let sum = Expr::Arith {
+            op: crate::value::ArithOp::Add,
+            ty: Number,
+            lhs: Box::new(ev(0)),
+            rhs: Box::new(ev(0)),
+        };
+        let body = vec![
+            cmp(CompareOp::Eq, Number, ev(1), sum),
+            atom(a, vec![var(0)]),
+        ];
+        let planned = plan(&body, &[Number; 2], None, |_| Version::Full).expect("safe");
+        assert_eq!(
+            shape(&planned),
+            vec!["atom 0 [] probe=false Full", "bind 1"]
+        );
+        // x < y with y bound by nothing.
+        let body = vec![
+            atom(a, vec![var(0)]),
+            cmp(CompareOp::Lt, Number, ev(0), ev(1)),
+        ];
+        assert!(plan(&body, &[Number; 2], None, |_| Version::Full).is_none());
+    }
+}

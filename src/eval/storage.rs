@@ -14,6 +14,7 @@
 
 use std::hash::Hasher;
 
+use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 
@@ -104,32 +105,87 @@ impl Rows {
             return false;
         }
         let hash = hash_values(row.iter());
-        let (values, arity) = (&self.values, self.arity);
-        if self
-            .dedup
-            .find(hash, |&id| {
-                &values[id as usize * arity..(id as usize + 1) * arity] == row
-            })
-            .is_some()
-        {
-            return false;
-        }
         let id = self.rounds.len() as u32;
+        let (values, arity) = (&self.values, self.arity);
+        let slice = |id: u32| &values[id as usize * arity..(id as usize + 1) * arity];
+        // One probe: the vacant entry takes the new id before the row's values are appended.
+        match self.dedup.entry(
+            hash,
+            |&other| slice(other) == row,
+            |&other| hash_values(slice(other).iter()),
+        ) {
+            Entry::Occupied(_) => return false,
+            Entry::Vacant(slot) => {
+                slot.insert(id);
+            }
+        }
         self.values.extend_from_slice(row);
         self.rounds.push(round);
-        let (values, arity) = (&self.values, self.arity);
-        self.dedup.insert_unique(hash, id, |&id| {
-            hash_values(values[id as usize * arity..(id as usize + 1) * arity].iter())
-        });
+        let values = &self.values;
         for index in &mut self.indexes {
             index.add(values, arity, id);
         }
         true
     }
 
+    /// The base facts of a whole table, deduplicated in place (the first of equal rows stays), without
+    /// copying the values. `values` holds `arity` values per origin; a ragged tail is dropped.
+    pub fn adopt(arity: usize, mut values: Vec<Value>, mut origins: Vec<FactOrigin>) -> Rows {
+        let n = match values.len().checked_div(arity) {
+            Some(rows) => origins.len().min(rows),
+            None => origins.len().min(1),
+        };
+        let mut dedup: HashTable<u32> = HashTable::with_capacity(n);
+        let mut kept = 0usize;
+        for i in 0..n {
+            let hash = hash_values(values[i * arity..(i + 1) * arity].iter());
+            let row = &values[i * arity..(i + 1) * arity];
+            let seen = dedup.find(hash, |&id| {
+                &values[id as usize * arity..(id as usize + 1) * arity] == row
+            });
+            if seen.is_some() {
+                continue;
+            }
+            if kept != i {
+                values.copy_within(i * arity..(i + 1) * arity, kept * arity);
+                origins[kept] = origins[i];
+            }
+            let values = &values;
+            dedup.insert_unique(hash, kept as u32, |&id| {
+                hash_values(values[id as usize * arity..(id as usize + 1) * arity].iter())
+            });
+            kept += 1;
+        }
+        values.truncate(kept * arity);
+        origins.truncate(kept);
+        Rows {
+            arity,
+            values,
+            rounds: vec![0; kept],
+            origins,
+            dedup,
+            indexes: vec![],
+        }
+    }
+
+    /// Makes room for `additional` more rows.
+    pub fn reserve(&mut self, additional: usize) {
+        self.values.reserve(additional * self.arity);
+        self.rounds.reserve(additional);
+        let (values, arity) = (&self.values, self.arity);
+        self.dedup.reserve(additional, |&id| {
+            hash_values(values[id as usize * arity..(id as usize + 1) * arity].iter())
+        });
+    }
+
     /// The index on `columns`, if one was built.
     pub fn index(&self, columns: &[usize]) -> Option<&Index> {
         self.indexes.iter().find(|i| i.columns == columns)
+    }
+
+    /// The column lists of the indexes built so far.
+    pub fn indexed_columns(&self) -> impl Iterator<Item = &[usize]> + '_ {
+        self.indexes.iter().map(|i| i.columns.as_slice())
     }
 
     /// Builds the index on `columns` unless it exists; it is then kept up to date by every insert.
@@ -199,6 +255,11 @@ impl Index {
 
     pub fn columns(&self) -> &[usize] {
         &self.columns
+    }
+
+    /// How many rows the index covers (the relation's length when it was last kept up to date).
+    pub fn covered(&self) -> usize {
+        self.next.len()
     }
 
     fn key_hash(&self, values: &[Value], arity: usize, id: u32) -> u64 {
@@ -308,6 +369,26 @@ mod tests {
         assert_eq!(rows.lookup(&[1], &[v(3)], usize::MAX), vec![1, 2]);
         assert_eq!(rows.find(&[v(2), v(3)]), Some(2));
         assert_eq!(rows.round(2), 2);
+    }
+
+    #[test]
+    fn adopting_a_table_drops_duplicates_in_place() {
+        let origin = |row| FactOrigin::Data {
+            file: 0,
+            line: row + 2,
+            row,
+        };
+        let values = vec![v(1), v(2), v(3), v(4), v(1), v(2), v(5), v(6)];
+        let mut rows = Rows::adopt(2, values, (0..4).map(origin).collect());
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows.row(2), &[v(5), v(6)]);
+        assert_eq!(rows.origin(2), Some(origin(3)));
+        assert_eq!(rows.find(&[v(1), v(2)]), Some(0));
+        assert!(!rows.insert(&[v(3), v(4)], 1));
+        assert!(rows.insert(&[v(7), v(8)], 1));
+        assert_eq!(rows.origin(3), None);
+        let empty = Rows::adopt(0, vec![], vec![origin(0), origin(1)]);
+        assert_eq!(empty.len(), 1);
     }
 
     #[test]

@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::eval::testing::*;
-use crate::ir::{AggregateOp, CompareOp, Term};
-use crate::value::{parse_date, ArithOp, DurationUnit, Number, ValueType::*};
+use crate::ir::{self, AggregateOp, CompareOp, Expr, Term};
+use crate::value::{parse_date, ArithOp, DurationUnit, Number, Value, ValueType::*};
 
 fn n(values: &mut ValueStore, x: i64) -> Value {
     values.number(Number::Int(x))
@@ -443,4 +443,162 @@ fn a_deadline_in_the_past_times_out() {
         &options,
     );
     assert!(matches!(result, Err(EvalError::Timeout { .. })));
+}
+
+#[test]
+fn derivations_use_rows_of_smaller_rounds() {
+    let mut values = ValueStore::new();
+    let mut b = Builder::default();
+    let edge = b.relation("edge", &[Number, Number]);
+    let path = b.relation("path", &[Number, Number]);
+    let reach_count = b.relation("reach_count", &[Number, Number]);
+    for i in 0..6 {
+        let (x, y) = (n(&mut values, i), n(&mut values, i + 1));
+        b.fact(edge, &[x, y]);
+    }
+    b.rule(
+        path,
+        vec![ev(0), ev(1)],
+        vec![atom(edge, vec![var(0), var(1)])],
+        &[Number, Number],
+    );
+    let rule = b.rule(
+        path,
+        vec![ev(0), ev(2)],
+        vec![
+            atom(path, vec![var(0), var(1)]),
+            atom(edge, vec![var(1), Term::Var(ir::VarId(2))]),
+        ],
+        &[Number, Number, Number],
+    );
+    b.aggregate(AggregateOp::Count, path, reach_count, &[0], None);
+    let mut model = run(&b, &mut values).expect("evaluates");
+    prepare_derivations(&mut model, &b.program);
+    let (zero, six) = (n(&mut values, 0), n(&mut values, 6));
+    let far = model.find(path, &[zero, six]).expect("0 reaches 6");
+    // Follow premises down to base facts; every step goes to a smaller round.
+    let mut todo = vec![(path, far)];
+    let mut steps = 0;
+    while let Some((relation, row)) = todo.pop() {
+        steps += 1;
+        match derivation(&model, &b.program, relation, row, &mut values).expect("derivable") {
+            Derivation::Base(_) => assert_eq!(model.round(relation, row), 0),
+            Derivation::Rule { premises, .. } => {
+                for (r, i) in premises {
+                    assert!(model.round(r, i) < model.round(relation, row));
+                    todo.push((r, i));
+                }
+            }
+            Derivation::Aggregate { .. } => panic!("path is not an aggregate"),
+        }
+    }
+    // path(0, 6) … path(0, 1) and the six edges.
+    assert_eq!(steps, 12);
+    match derivation(&model, &b.program, path, far, &mut values) {
+        Some(Derivation::Rule {
+            rule: r, bindings, ..
+        }) => {
+            assert_eq!(r, rule);
+            assert_eq!(bindings, vec![zero, n(&mut values, 5), six]);
+        }
+        other => panic!("expected a rule instance, got {other:?}"),
+    }
+    let five = n(&mut values, 5);
+    let count_row = model
+        .find(reach_count, &[n(&mut values, 1), five])
+        .expect("1 reaches 5 nodes");
+    match derivation(&model, &b.program, reach_count, count_row, &mut values) {
+        Some(Derivation::Aggregate {
+            aggregate: 0,
+            premises,
+        }) => assert_eq!(premises.len(), 5),
+        other => panic!("expected an aggregate group, got {other:?}"),
+    }
+    assert_eq!(
+        derivation(&model, &b.program, path, 1000, &mut values),
+        None
+    );
+}
+
+#[test]
+fn many_strata_stay_linear() {
+    let mut values = ValueStore::new();
+    let mut b = Builder::default();
+    let blocked = b.relation("blocked", &[Number]);
+    let ids: Vec<RelationId> = (0..5_000)
+        .map(|i| b.relation(&format!("r{i}"), &[Number]))
+        .collect();
+    let (one, two) = (n(&mut values, 1), n(&mut values, 2));
+    b.fact(ids[0], &[one]);
+    b.fact(ids[0], &[two]);
+    b.fact(blocked, &[two]);
+    for w in ids.windows(2) {
+        b.rule(
+            w[1],
+            vec![ev(0)],
+            vec![atom(w[0], vec![var(0)]), neg(blocked, vec![var(0)])],
+            &[Number],
+        );
+    }
+    let start = Instant::now();
+    let model = run(&b, &mut values).expect("evaluates");
+    assert_eq!(model.len(ids[4_999]), 1);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn broken_invariants_give_errors_not_panics() {
+    let mut values = ValueStore::new();
+    let one = n(&mut values, 1);
+    let mut b = Builder::default();
+    let a = b.relation("a", &[Number]);
+    let out = b.relation("out", &[Number]);
+    let ghost = RelationId(99);
+    b.fact(a, &[one]);
+    b.fact(a, &[one, one]); // wrong arity: ignored
+    b.fact(ghost, &[one]); // unknown relation: ignored
+    b.rule(
+        out,
+        vec![ev(0)],
+        vec![atom(a, vec![var(0)]), atom(ghost, vec![var(0)])],
+        &[Number],
+    );
+    b.rule(ghost, vec![ev(0)], vec![atom(a, vec![var(0)])], &[Number]);
+    b.rule(
+        out,
+        vec![ev(0)],
+        vec![atom(a, vec![var(0), var(0)])],
+        &[Number],
+    );
+    b.aggregate(AggregateOp::Sum, a, out, &[7], Some(9));
+    let model = run(&b, &mut values).expect("evaluates what it can");
+    assert_eq!(model.len(a), 1);
+    assert_eq!(model.len(ghost), 0);
+    assert_eq!(model.row(ghost, 3), &[] as &[Value]);
+
+    // An unsafe rule: the head variable is bound by nothing.
+    let mut b = Builder::default();
+    let a = b.relation("a", &[Number]);
+    let out = b.relation("out", &[Number]);
+    let rule = b.rule(
+        out,
+        vec![ev(1)],
+        vec![atom(a, vec![var(0)])],
+        &[Number, Number],
+    );
+    assert!(matches!(run(&b, &mut values), Err(EvalError::Unsafe { rule: Some(r) }) if r == rule));
+
+    // A variable id outside the rule's table.
+    let mut b = Builder::default();
+    let a = b.relation("a", &[Number]);
+    let out = b.relation("out", &[Number]);
+    b.rule(out, vec![ev(5)], vec![atom(a, vec![var(5)])], &[Number]);
+    assert!(matches!(
+        run(&b, &mut values),
+        Err(EvalError::Unsafe { .. })
+    ));
 }

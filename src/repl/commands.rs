@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use serde_json::{json, Value as Json};
 
-use crate::check::lower_query;
+use crate::check::query::lower_query;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::ir::{RelationId, RelationKind, RulePurpose};
 use crate::output::table;
@@ -27,8 +27,8 @@ impl Session {
         let mut out = self.timing_line("evaluation", start);
         let start = Instant::now();
         let query = match lower_query(
-            formula,
             &self.engine.checked.program,
+            formula,
             &mut self.engine.values,
         ) {
             Ok(q) => q,
@@ -38,7 +38,7 @@ impl Session {
             return Outcome::default();
         };
         let mut rows: Vec<Vec<Value>> = vec![];
-        for (d, rule) in query.disjuncts.iter().enumerate() {
+        for rule in &query.rules {
             let found = match crate::eval::answer(
                 model,
                 &self.engine.checked.program,
@@ -54,12 +54,20 @@ impl Session {
                     ))
                 }
             };
-            let projection = query.projection(d);
-            rows.extend(
-                found
-                    .into_iter()
-                    .map(|row| projection.iter().map(|&i| row[i]).collect::<Vec<_>>()),
-            );
+            let projection: Vec<usize> = rule
+                .head_args
+                .iter()
+                .map(|e| match e {
+                    crate::ir::Expr::Var(v) => v.index(),
+                    _ => 0,
+                })
+                .collect();
+            rows.extend(found.into_iter().map(|row| {
+                projection
+                    .iter()
+                    .filter_map(|&i| row.get(i).copied())
+                    .collect::<Vec<_>>()
+            }));
         }
         let types: Vec<ValueType> = query.columns.iter().map(|c| c.ty).collect();
         let values = &self.engine.values;

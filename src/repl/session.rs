@@ -494,12 +494,68 @@ impl Session {
         Outcome::text(format!("time {}\n", if self.timing { "on" } else { "off" }))
     }
 
-    fn explain(&mut self, why_not: bool, _rest: &str) -> Outcome {
+    /// `:why ATOM` and `:whynot ATOM`, by [`crate::explain`] over the current model.
+    fn explain(&mut self, why_not: bool, rest: &str) -> Outcome {
+        use crate::explain::{self, Context, ExplainOptions};
         let name = if why_not { "whynot" } else { "why" };
-        Outcome::error(
-            Diagnostic::error("not_available", format!("`:{name}` is not available yet"))
-                .help("explanations are being built; `:rules REL` shows the rules that conclude a relation"),
-        )
+        if rest.is_empty() {
+            return Outcome::error(
+                Diagnostic::error("bad_argument", format!("`:{name}` needs an atom"))
+                    .help(format!("`:{name} reduced_exams(S03)`")),
+            );
+        }
+        if let Err(d) = self.ensure_model() {
+            return Outcome::error(d);
+        }
+        let Some(model) = self.model.as_ref() else {
+            return Outcome::default();
+        };
+        let Engine {
+            sources,
+            values,
+            checked,
+            facts,
+            ..
+        } = &mut self.engine;
+        let program = &checked.program;
+        let goal = match explain::parse_goal(rest, program, values, sources) {
+            Ok(g) => g,
+            Err(diags) => return Outcome::errors(diags),
+        };
+        let options = ExplainOptions::default();
+        let json = self.format == Format::Json;
+        let mut ctx = Context::new(model, program, facts, values, sources);
+        let text = if why_not {
+            let why = explain::why_not(&mut ctx, &goal, &options);
+            if json {
+                serde_json::to_string_pretty(&explain::why_not_json(&ctx, &why)).unwrap_or_default()
+                    + "\n"
+            } else {
+                explain::render_why_not(&ctx, &why)
+            }
+        } else {
+            let proofs = explain::explain(&mut ctx, &goal, &options);
+            if proofs.is_empty() {
+                let shown = goal.display(program, ctx.values);
+                return Outcome::error(
+                    Diagnostic::error("not_derived", format!("`{shown}` does not hold"))
+                        .help(format!("`:whynot {rest}` shows why")),
+                );
+            }
+            if json {
+                let all: Vec<serde_json::Value> = proofs
+                    .iter()
+                    .map(|p| explain::proof_json(&ctx, p))
+                    .collect();
+                serde_json::to_string_pretty(&all).unwrap_or_default() + "\n"
+            } else {
+                proofs
+                    .iter()
+                    .map(|p| explain::render_text(&ctx, p))
+                    .collect()
+            }
+        };
+        Outcome::text(text)
     }
 
     /// A timing line when `:time on`.

@@ -5,6 +5,8 @@
 //! [`SourceMap`] (for rendering diagnostics), never to re-parse it.
 
 pub mod ast;
+pub mod comments;
+pub mod format;
 mod parse;
 
 pub use parse::{is_incomplete, parse_file, parse_query, parse_repl_line, ReplLine};
@@ -111,6 +113,16 @@ impl SourceMap {
 
     pub fn is_empty(&self) -> bool {
         self.sources.is_empty()
+    }
+
+    /// Shows every source whose name starts with `from` with `to` in its place (for files written to a
+    /// temporary directory, e.g. a policy version read from git).
+    pub fn rename_prefix(&mut self, from: &str, to: &str) {
+        for source in &mut self.sources {
+            if let Some(rest) = source.name.strip_prefix(from) {
+                source.name = format!("{to}{rest}");
+            }
+        }
     }
 
     pub fn find_path(&self, path: &Path) -> Option<FileId> {

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod random;
 pub mod reference;
 
 use accord::ir::*;
