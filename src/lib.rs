@@ -14,6 +14,7 @@ pub mod explain;
 pub mod facts;
 pub mod ir;
 pub mod output;
+pub mod repl;
 pub mod stratify;
 pub mod syntax;
 pub mod testing;

@@ -446,7 +446,7 @@ impl Expander {
 
 /// The variables a formula mentions, in order of first appearance (the subject variable for subject
 /// forms; variables inside nested aggregates too).
-fn formula_vars(formula: &Formula, subject: Option<&Name>, out: &mut Vec<String>) {
+pub(crate) fn formula_vars(formula: &Formula, subject: Option<&Name>, out: &mut Vec<String>) {
     let push = |n: &str, out: &mut Vec<String>| {
         if !out.iter().any(|o| o == n) {
             out.push(n.to_string());

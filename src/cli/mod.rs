@@ -9,6 +9,7 @@ mod diff;
 mod explain;
 mod facts;
 mod fmt;
+mod repl;
 mod test;
 
 use std::io::IsTerminal;
@@ -59,6 +60,19 @@ pub enum Command {
         /// Append the proof of each printed fact (at most 200 facts)
         #[arg(long)]
         explain: bool,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// An interactive session: queries, explanations, what-ifs (reads a script when stdin is not a terminal)
+    Repl {
+        /// Policy files or directories
+        paths: Vec<PathBuf>,
+        /// Data files or directories; repeatable
+        #[arg(long = "facts", value_name = "FILE")]
+        facts: Vec<PathBuf>,
+        /// Exit with 1 at the end of a script when any input failed
+        #[arg(long)]
+        strict: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -170,6 +184,12 @@ pub fn run() -> i32 {
             explain,
             common,
         } => commands::eval(&paths, &facts, &query, format, explain, &common),
+        Command::Repl {
+            paths,
+            facts,
+            strict,
+            common,
+        } => repl::repl(&paths, &facts, strict, &common),
         Command::Test {
             paths,
             filter,

@@ -43,7 +43,7 @@ use std::time::{Duration, Instant};
 pub use derive::{derivation, prepare_derivations, Derivation};
 pub use exec::eval_expr;
 pub use model::Model;
-pub use query::answer;
+pub use query::{answer, answer_keeping_indexes};
 
 use crate::facts::{FactOrigin, FactSet, Table};
 use crate::ir::{Literal, Program, RelationId, RuleId};

@@ -29,6 +29,49 @@ pub(crate) fn missing_indexes(model: &Model, plan: &Plan) -> Vec<(RelationId, In
     extra
 }
 
+/// Like [`answer`], for incremental updates (the REPL's what-ifs): the atom at body index `first` (the
+/// changed rows) is joined first, and the indexes the plan probes are built in the model and kept, so
+/// that the next update does not build them again.
+pub fn answer_keeping_indexes(
+    model: &mut Model,
+    body: &[Literal],
+    vars: &[ir::Variable],
+    values: &mut ValueStore,
+    first: Option<usize>,
+) -> Result<Vec<Vec<Value>>, EvalError> {
+    let types: Vec<ValueType> = vars.iter().map(|v| v.ty).collect();
+    let head: Vec<Expr> = (0..vars.len() as u32)
+        .map(|v| Expr::Var(ir::VarId(v)))
+        .collect();
+    let plan = plan::plan(body, &types, first, |_| Version::Full)
+        .filter(|p| plan::binds_all(p, types.len(), &head))
+        .ok_or(EvalError::Unsafe { rule: None })?;
+    for (relation, columns) in plan.indexes() {
+        model.ensure_index(relation, columns);
+    }
+    let mut pending = Rows::new(vars.len());
+    let mut exec = Exec {
+        relations: &model.relations,
+        extra_indexes: &[],
+        windows: &[],
+        values,
+        deadline: None,
+        existing: None,
+        pending: &mut pending,
+        round: 0,
+        pending_limit: usize::MAX,
+        below_round: u32::MAX,
+        ticks: 0,
+    };
+    exec.run(&plan, vars.len(), &head).map_err(|e| match e {
+        ExecError::Arithmetic(error) => EvalError::QueryArithmetic { error },
+        ExecError::Timeout | ExecError::Full => EvalError::Unsafe { rule: None },
+    })?;
+    Ok((0..pending.len())
+        .map(|i| pending.row(i).to_vec())
+        .collect())
+}
+
 /// Answers a conjunctive query against a model: the distinct bindings of `vars` (one row per binding, in
 /// `vars` order) that satisfy every literal of `body`.
 pub fn answer(

@@ -9,7 +9,7 @@ pub mod comments;
 pub mod format;
 mod parse;
 
-pub use parse::{parse_file, parse_query, parse_repl_line, ReplLine};
+pub use parse::{is_incomplete, parse_file, parse_query, parse_repl_line, ReplLine};
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -76,6 +76,37 @@ pub fn parse_repl_line(file: FileId, text: &str) -> Result<ReplLine, Diagnostic>
     Ok(ReplLine::Item(lower.item(inner)?))
 }
 
+/// Whether a REPL input is an unfinished statement: it does not parse, and the only problem is that it
+/// stops too early (the parser wanted more at the end of the text). The REPL then asks for more lines.
+/// An input that starts with a statement keyword (`rule name`, `relation`, …) must be a whole
+/// statement, even when its first line alone would read as a query.
+pub fn is_incomplete(text: &str) -> bool {
+    let trimmed = text.trim_start();
+    let word_len = trimmed
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(trimmed.len());
+    let keyword = &trimmed[..word_len];
+    let statement = matches!(
+        keyword,
+        "rule" | "fact" | "relation" | "symmetric" | "subject" | "test" | "import"
+    ) && !trimmed[word_len..].trim_start().starts_with('(');
+    let entry = if statement {
+        Rule::file
+    } else {
+        Rule::repl_line
+    };
+    match AccordParser::parse(entry, text) {
+        Ok(_) => false,
+        Err(e) => {
+            let pos = match e.location {
+                InputLocation::Pos(p) => p,
+                InputLocation::Span((s, _)) => s,
+            };
+            !text.trim().is_empty() && pos >= text.trim_end().len()
+        }
+    }
+}
+
 type Result<T, E = Diagnostic> = std::result::Result<T, E>;
 
 fn internal(file: FileId, what: &str) -> Diagnostic {
