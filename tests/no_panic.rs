@@ -19,7 +19,16 @@ fn no_input_in_the_corpus_panics() {
     for file in files {
         let rel = relative(&file);
         for command in ["check", "eval"] {
-            let out = accord(&[command, &rel, "--as-of", "2025-01-01"]);
+            let out = accord(&[
+                command,
+                &rel,
+                "--as-of",
+                "2025-01-01",
+                "--max-facts",
+                "100000",
+                "--timeout",
+                "20",
+            ]);
             assert!(
                 out.code == 0 || out.code == 1,
                 "{command} {rel} exited {}:\n{}",

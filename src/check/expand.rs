@@ -28,6 +28,19 @@ pub struct Expander {
     pending: Vec<ast::AggregateExpr>,
 }
 
+/// More premises than this in one rule (after `∨` is split) is refused: evaluation and explanation
+/// walk a rule's premises recursively.
+const MAX_PREMISES: usize = 256;
+
+fn prim_span(prim: &Prim) -> Span {
+    match prim {
+        Prim::Atom(a) => a.span,
+        Prim::Subject(s) => s.span,
+        Prim::Compare(c) => c.span,
+        Prim::NotAtom(_, span) | Prim::NotSubject(_, span) => *span,
+    }
+}
+
 /// One primitive premise of a conjunction.
 #[derive(Clone)]
 enum Prim<'a> {
@@ -162,6 +175,18 @@ impl Expander {
     }
 
     fn conjunction(&mut self, prims: &[Prim], subject: Option<&Name>) -> Option<Vec<DraftLiteral>> {
+        if prims.len() > MAX_PREMISES {
+            let span = prim_span(&prims[0]).to(prim_span(&prims[prims.len() - 1]));
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "too_many_premises",
+                    format!("a rule with {} premises", prims.len()),
+                )
+                .label(span, format!("at most {MAX_PREMISES} premises in one rule"))
+                .help("split the rule: name groups of premises with rules of their own"),
+            );
+            return None;
+        }
         let mut body = vec![];
         let mut ok = true;
         for prim in prims {

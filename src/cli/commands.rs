@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use accord::check::CheckOptions;
 use accord::diagnostic::{did_you_mean, Diagnostic};
 use accord::engine::Engine;
-use accord::eval::EvalOptions;
 use accord::syntax::SourceMap;
 use accord::value::{day_of, format_day, parse_date};
 
@@ -137,7 +136,7 @@ pub fn eval(
         }
         ids
     };
-    let model = match engine.evaluate(&EvalOptions::default()) {
+    let model = match engine.evaluate(&common.eval_options()) {
         Ok(m) => m,
         Err(e) => {
             let d = accord::engine::eval_diagnostic(&e, engine.program());

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use accord::check::CheckOptions;
 use accord::diagnostic::Diagnostic;
 use accord::engine::{eval_diagnostic, Engine};
-use accord::eval::{EvalOptions, Model};
+use accord::eval::Model;
 use accord::explain::{self, goal::matches, Context, ExplainOptions, Goal};
 use accord::ir::RelationId;
 use accord::value::format_day;
@@ -53,7 +53,7 @@ fn prepare(paths: &[PathBuf], facts: &[PathBuf], common: &Common) -> Option<(Eng
         report(&diagnostics, &engine.sources);
         return None;
     }
-    match engine.evaluate(&EvalOptions::default()) {
+    match engine.evaluate(&common.eval_options()) {
         Ok(model) => Some((engine, model, today)),
         Err(e) => {
             report(&[eval_diagnostic(&e, engine.program())], &engine.sources);

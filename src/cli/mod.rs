@@ -159,6 +159,27 @@ pub struct Common {
     /// The evaluation date (`today`), as YYYY-MM-DD; default: the current date
     #[arg(long = "as-of", value_name = "DATE")]
     pub as_of: Option<String>,
+    /// Stop an evaluation with an error once it holds more than this many facts
+    #[arg(long = "max-facts", value_name = "N", default_value_t = DEFAULT_MAX_FACTS)]
+    pub max_facts: usize,
+    /// Stop an evaluation with an error once it has run this many seconds
+    #[arg(long = "timeout", value_name = "SECONDS", default_value_t = DEFAULT_TIMEOUT_SECONDS)]
+    pub timeout: u64,
+}
+
+/// The default limit on the facts one evaluation may hold (about 10 times the largest workload).
+pub const DEFAULT_MAX_FACTS: usize = 20_000_000;
+/// The default limit on the time one evaluation may take.
+pub const DEFAULT_TIMEOUT_SECONDS: u64 = 120;
+
+impl Common {
+    /// The evaluation limits these options set.
+    pub fn eval_options(&self) -> accord::eval::EvalOptions {
+        accord::eval::EvalOptions {
+            max_facts: self.max_facts,
+            timeout: Some(std::time::Duration::from_secs(self.timeout)),
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

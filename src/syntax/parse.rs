@@ -22,8 +22,11 @@ struct AccordParser;
 
 /// Parses a whole policy file.
 pub fn parse_file(file: FileId, text: &str) -> Result<SourceFile, Diagnostic> {
-    let mut pairs =
-        AccordParser::parse(Rule::file, text).map_err(|e| syntax_error(file, text, e))?;
+    let mut pairs = {
+        check_nesting(file, text)?;
+        AccordParser::parse(Rule::file, text)
+    }
+    .map_err(|e| syntax_error(file, text, e))?;
     let root = pairs.next().ok_or_else(|| internal(file, "empty parse"))?;
     let lower = Lower { file };
     let mut items = vec![];
@@ -38,8 +41,11 @@ pub fn parse_file(file: FileId, text: &str) -> Result<SourceFile, Diagnostic> {
 
 /// Parses a query: premises without a conclusion, e.g. `fewer_exams(s) ∧ shipment(s, e, US, d)`.
 pub fn parse_query(file: FileId, text: &str) -> Result<Formula, Diagnostic> {
-    let mut pairs =
-        AccordParser::parse(Rule::query, text).map_err(|e| syntax_error(file, text, e))?;
+    let mut pairs = {
+        check_nesting(file, text)?;
+        AccordParser::parse(Rule::query, text)
+    }
+    .map_err(|e| syntax_error(file, text, e))?;
     let root = pairs.next().ok_or_else(|| internal(file, "empty parse"))?;
     let lower = Lower { file };
     let formula = root
@@ -58,8 +64,11 @@ pub enum ReplLine {
 
 /// Parses a REPL input: a statement (fact, rule, declaration) or a query.
 pub fn parse_repl_line(file: FileId, text: &str) -> Result<ReplLine, Diagnostic> {
-    let mut pairs =
-        AccordParser::parse(Rule::repl_line, text).map_err(|e| syntax_error(file, text, e))?;
+    let mut pairs = {
+        check_nesting(file, text)?;
+        AccordParser::parse(Rule::repl_line, text)
+    }
+    .map_err(|e| syntax_error(file, text, e))?;
     let root = pairs.next().ok_or_else(|| internal(file, "empty parse"))?;
     let lower = Lower { file };
     let inner = root
@@ -105,6 +114,50 @@ pub fn is_incomplete(text: &str) -> bool {
             !text.trim().is_empty() && pos >= text.trim_end().len()
         }
     }
+}
+
+/// How deeply parentheses and braces may nest. The parser and every later pass recurse over the
+/// nesting, so a bound keeps any input from exhausting the stack; real policies nest a few levels.
+pub const MAX_NESTING: usize = 128;
+
+/// Rejects input nested deeper than [`MAX_NESTING`], before the recursive parser sees it.
+fn check_nesting(file: FileId, text: &str) -> Result<(), Diagnostic> {
+    let (mut depth, mut in_string, mut escaped, mut in_comment) = (0usize, false, false, false);
+    let mut prev = '\0';
+    for (i, c) in text.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+        } else if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else {
+            match c {
+                '"' => in_string = true,
+                '/' if prev == '/' => in_comment = true,
+                '(' | '{' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Err(Diagnostic::error(
+                            "too_deeply_nested",
+                            format!(
+                                "parentheses and braces nest more than {MAX_NESTING} deep here"
+                            ),
+                        )
+                        .label(Span::new(file, i, i + 1), "too deep")
+                        .help("split the rule into smaller rules, each naming a part of it"));
+                    }
+                }
+                ')' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        prev = c;
+    }
+    Ok(())
 }
 
 type Result<T, E = Diagnostic> = std::result::Result<T, E>;
@@ -446,6 +499,7 @@ impl Lower {
         let span = self.span(&pair);
         match pair.as_rule() {
             Rule::expr => {
+                self.operator_chain(&pair)?;
                 let mut inner = pair.into_inner().peekable();
                 let first = inner
                     .next()
@@ -486,6 +540,7 @@ impl Lower {
                 Ok(acc)
             }
             Rule::product => {
+                self.operator_chain(&pair)?;
                 let mut inner = pair.into_inner();
                 let first = inner
                     .next()
@@ -554,6 +609,27 @@ impl Lower {
                 Err(self.unexpected(&pair))
             }
         }
+    }
+
+    /// Rejects an arithmetic chain so long that the left-nested tree it lowers to would make later
+    /// passes recurse too deep (see [`MAX_NESTING`]).
+    fn operator_chain(&self, pair: &Pair<Rule>) -> Result<()> {
+        let operators = pair
+            .clone()
+            .into_inner()
+            .filter(|p| matches!(p.as_rule(), Rule::add_op | Rule::mul_op))
+            .count();
+        if operators > MAX_NESTING {
+            return Err(Diagnostic::error(
+                "too_deeply_nested",
+                format!(
+                    "an expression with {operators} operators; at most {MAX_NESTING} are allowed"
+                ),
+            )
+            .label(self.span(pair), "too long")
+            .help("split the computation over several equalities: `a = x + y ∧ b = a + z`"));
+        }
+        Ok(())
     }
 
     fn literal(&self, pair: Pair<Rule>) -> Result<Literal> {
