@@ -12,9 +12,9 @@ mod support;
 use std::collections::BTreeSet;
 
 use accord::eval::{derivation, evaluate, evaluate_owned, Derivation, EvalOptions, Model};
-use accord::facts::{FactOrigin, FactSet};
-use accord::ir::{AggregateOp, CompareOp, Expr, Literal, Program, RelationId, Term};
-use accord::value::{ArithOp, Number, Value, ValueStore, ValueType};
+use accord::facts::FactSet;
+use accord::ir::{AggregateOp, CompareOp, Expr, Program, RelationId};
+use accord::value::{Number, Value, ValueStore, ValueType};
 use proptest::prelude::*;
 use support::random::{Generator, Rng};
 use support::*;
