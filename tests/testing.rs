@@ -288,3 +288,33 @@ fn every_policy_in_the_testing_guide_passes_its_tests() {
     assert!(count >= 2, "the guide has {count} examples");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_failure_shows_the_why_not_of_a_missing_atom_and_the_proof_of_an_unexpected_one() {
+    let dir = std::env::temp_dir().join(format!("accord-testing-why-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("p.accord"),
+        "relation shipment(id: text, date: date).\n\
+         rule mra effective from 2014-10-17 on d: shipment(s, d) ⇒ reduced(s).\n\
+         shipment(s, _) ∧ ¬ reduced(s) ⇒ targeted(s).\n\
+         test \"before the arrangement\" {\n  shipment(S, 2014-09-15).\n  expect reduced(S).\n  expect not targeted(S).\n}\n",
+    )
+    .expect("write policy");
+    let out = common::accord_in(&dir, &["test", "p.accord", "--as-of", "2025-01-01"], None);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out.stdout.contains("why not:"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("2014-09-15 ≥ 2014-10-17 is false"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("proof:"), "{}", out.stdout);
+    assert!(out.stdout.contains("no reduced(S)"), "{}", out.stdout);
+    assert!(
+        out.stdout.ends_with("0 passed, 1 failed\n"),
+        "{}",
+        out.stdout
+    );
+}

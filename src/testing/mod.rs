@@ -122,12 +122,12 @@ pub enum Detail {
         relation: String,
         rows: Vec<Row>,
         total: usize,
-        /// Why the atom is not derived, once `crate::explain` exists (see `run::why_not`).
+        /// Why the atom is not derived: the rendered why-not tree (see `run::why_not`).
         why_not: Option<String>,
     },
     /// `expect not atom.`: the atom was derived.
     Present {
-        /// How the atom was derived, once `crate::explain` exists (see `run::why`).
+        /// How the atom was derived: the rendered proof tree (see `run::why`).
         proof: Option<String>,
     },
     /// `expect query = { … }.`: the answer set differs.

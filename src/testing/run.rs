@@ -12,6 +12,7 @@ use super::prepare::{prepare, Expect};
 use super::{Detail, Failure, Row, Status, TestOptions, TestOutcome, MAX_ROWS_SHOWN};
 use crate::engine::{eval_diagnostic, Engine};
 use crate::eval::{answer, evaluate, Model};
+use crate::explain;
 use crate::facts::{FactOrigin, FactSet};
 use crate::ir::{self, Program, RelationId};
 use crate::syntax::ast::TestBlock;
@@ -73,6 +74,7 @@ pub fn run(
             expectation,
             &model,
             program,
+            &facts,
             &mut engine.values,
             &engine.sources,
         ) {
@@ -96,6 +98,7 @@ fn check(
     expectation: &Expect,
     model: &Model,
     program: &Program,
+    facts: &FactSet,
     values: &mut ValueStore,
     sources: &SourceMap,
 ) -> Result<Option<Failure>, crate::eval::EvalError> {
@@ -127,7 +130,7 @@ fn check(
                         .map(|r| render(r, &types, values))
                         .collect(),
                     total: all.len(),
-                    why_not: why_not(model, program, *relation, row),
+                    why_not: why_not(model, program, facts, values, sources, *relation, row),
                 },
             }
         }),
@@ -140,7 +143,7 @@ fn check(
             expectation: written(*span),
             location: sources.location(*span).to_string(),
             detail: Detail::Present {
-                proof: why(model, program, *relation, row),
+                proof: why(model, program, facts, values, sources, *relation, row),
             },
         }),
         Expect::Answers { query, rows, span } => {
@@ -234,24 +237,38 @@ fn render(row: &[Value], types: &[ValueType], values: &ValueStore) -> Row {
     }
 }
 
-/// HOOK(explain): why `relation(row)` was not derived. `crate::explain` is being built in parallel; when
-/// it lands, call its why-not here and return the rendered text. Until then there is no explanation,
-/// and reports say nothing about one.
+/// Why `relation(row)` was not derived: the why-not explanation, as `accord explain --why-not` draws it.
 fn why_not(
-    _model: &Model,
-    _program: &Program,
-    _relation: RelationId,
-    _row: &[Value],
+    model: &Model,
+    program: &Program,
+    facts: &FactSet,
+    values: &mut ValueStore,
+    sources: &SourceMap,
+    relation: RelationId,
+    row: &[Value],
 ) -> Option<String> {
-    None
+    let mut ctx = explain::Context::new(model, program, facts, values, sources);
+    let goal = explain::Goal::ground(relation, row);
+    let answer = explain::why_not(&mut ctx, &goal, &explain::ExplainOptions::default());
+    Some(explain::render_why_not(&ctx, &answer))
 }
 
-/// HOOK(explain): the proof of an atom that an `expect not` says must not hold (see [`why_not`]).
+/// The proof of an atom that an `expect not` says must not hold, as `accord explain` draws it.
 fn why(
-    _model: &Model,
-    _program: &Program,
-    _relation: RelationId,
-    _row: &[Value],
+    model: &Model,
+    program: &Program,
+    facts: &FactSet,
+    values: &mut ValueStore,
+    sources: &SourceMap,
+    relation: RelationId,
+    row: &[Value],
 ) -> Option<String> {
-    None
+    let mut ctx = explain::Context::new(model, program, facts, values, sources);
+    let goal = explain::Goal::ground(relation, row);
+    let proofs = explain::explain(&mut ctx, &goal, &explain::ExplainOptions::default());
+    let text: Vec<String> = proofs
+        .iter()
+        .map(|p| explain::render_text(&ctx, p))
+        .collect();
+    (!text.is_empty()).then(|| text.join(""))
 }
