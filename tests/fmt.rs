@@ -100,8 +100,13 @@ fn formatting_every_policy_in_the_repository_keeps_its_meaning() {
     accord_files(&root(), &mut files);
     let temp = std::env::temp_dir().join(format!("accord-fmt-{}", std::process::id()));
     let mut checked = 0;
+    let mut copies: std::collections::HashMap<PathBuf, PathBuf> = std::collections::HashMap::new();
     for path in &files {
         let name = relative(path);
+        // The no-panic corpus is adversarial input (unbounded growth, 20 000 premises), not policy.
+        if name.starts_with("tests/corpus/no_panic/") {
+            continue;
+        }
         let text = std::fs::read_to_string(path).expect("read policy");
         let Ok(ast) = parse_file(FileId(0), &text) else {
             assert!(
@@ -129,8 +134,15 @@ fn formatting_every_policy_in_the_repository_keeps_its_meaning() {
         }
 
         let dir = path.parent().expect("a file has a parent");
-        let copy = temp.join(format!("{checked}"));
-        formatted_copy(dir, &copy);
+        // One formatted copy per directory, shared by its files.
+        let copy = copies
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| {
+                let copy = temp.join(format!("{}", checked));
+                formatted_copy(dir, &copy);
+                copy
+            })
+            .clone();
         let data: Vec<PathBuf> = ["data.json", "data.jsonl", "data.csv"]
             .iter()
             .map(|d| dir.join(d))
