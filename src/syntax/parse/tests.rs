@@ -1,0 +1,142 @@
+//! Unit tests of the parser: every contract form, headers, blocks, errors in plain words, spans.
+use super::*;
+
+fn parse(text: &str) -> SourceFile {
+    match parse_file(FileId(0), text) {
+        Ok(f) => f,
+        Err(d) => panic!("{}: {:?}", d.message, d.labels),
+    }
+}
+
+fn error(text: &str) -> Diagnostic {
+    match parse_file(FileId(0), text) {
+        Ok(f) => panic!("parsed: {f:?}"),
+        Err(d) => d,
+    }
+}
+
+#[test]
+fn parses_contract_forms() {
+    let f = parse(
+        "relation certified(company: text, program: text, status: text, until: date).\n\
+         relation open().\n\
+         open().\n\
+         program(NEEC, MX). mra(US, MX, 2014-10-17). n(42, -3, 2.5, true, \"a \\\"q\\\" \\\\ \\n\").\n\
+         certified(c, p, \"active\", until) ∧ program(p, home) and mra(home, dest, since) ⇒ recognized(c, dest).\n\
+         a(x) and not b(x, _) and (x < 3 ∨ x >= 5 or c(x)) => d(x).\n\
+         x = 0 ∧ y = 0 ⇒ z(x, y).\n\
+         ¬ incon(_) ⇒ ok(\"Yes\").\n\
+         gate(_) ⇒ open().\n\
+         t(x) ∧ y = x + 1 * 2 ∧ d = today + 90 days ⇒ u(y, d).\n",
+    );
+    assert_eq!(f.items.len(), 12);
+    let Item::Rule(r) = &f.items[6] else { panic!() };
+    assert!(matches!(r.body, Formula::And(ref parts, _) if parts.len() == 3));
+}
+
+#[test]
+fn parses_subject_blocks_and_headers() {
+    let f = parse(
+        "subject c {\n  NEEC certified ∧ MRA(US, MX) ⇒ fewer_exams.\n}\n\
+         rule card source \"CBP, U.S.-Mexico MRA, signed 2014-10-17\" effective from 2014-10-17 on d:\n\
+           shipment(s, d) ⇒ ok(s).\n\
+         rule carve exception to card, other: bad(s) ⇒ ok(s).\n\
+         fact us_mx source \"https://www.cbp.gov\": mra(US, MX, 2014-10-17).\n",
+    );
+    let Item::Subject(block) = &f.items[0] else {
+        panic!()
+    };
+    let Formula::And(parts, _) = &block.rules[0].body else {
+        panic!()
+    };
+    let Formula::Subject(s) = &parts[0] else {
+        panic!("{:?}", parts[0])
+    };
+    assert_eq!(s.relation.text, "certified");
+    assert!(matches!(&s.qualifier, Some(Literal::Text { value, .. }) if value == "NEEC"));
+    assert!(matches!(&parts[1], Formula::Atom(a) if a.relation.text == "MRA"));
+    assert!(
+        matches!(&block.rules[0].head, Conclusion::Subject(h) if h.relation.text == "fewer_exams")
+    );
+    let Item::Rule(r) = &f.items[1] else { panic!() };
+    assert_eq!(r.name.as_ref().map(|n| n.text.as_str()), Some("card"));
+    assert_eq!(r.annotations.len(), 2);
+    let Item::Rule(r) = &f.items[2] else { panic!() };
+    assert!(matches!(&r.annotations[0], Annotation::ExceptionTo { rules, .. } if rules.len() == 2));
+    assert!(matches!(
+        &f.items[3],
+        Item::Fact(FactDecl { name: Some(_), .. })
+    ));
+}
+
+#[test]
+fn parses_aggregates_tests_and_imports() {
+    let f = parse(
+        "import \"lib/base.accord\".\n\
+         symmetric relation mra(a: text, b: text, since: date).\n\
+         relation company(id: text, country: text, ..).\n\
+         n = count s { shipment(s, d) ∧ fewer(s) } ⇒ per_dest(d, n).\n\
+         company(c, _) ∧ count p { certified(c, p) } ≥ 3 ⇒ big(c).\n\
+         test \"card\" { a(X). load \"t.json\". expect b(X). expect not c(X). expect b(x) = { (X), Y }. }\n",
+    );
+    assert_eq!(f.items.len(), 6);
+    let Item::Relation(r) = &f.items[1] else {
+        panic!()
+    };
+    assert!(r.symmetric);
+    let Item::Relation(r) = &f.items[2] else {
+        panic!()
+    };
+    assert!(r.open);
+    let Item::Test(t) = &f.items[5] else { panic!() };
+    assert_eq!(t.items.len(), 5);
+}
+
+#[test]
+fn keywords_are_contextual() {
+    parse("source(A). test(B). count(C). relation(D). rule(x) ⇒ fact(x).\n");
+}
+
+#[test]
+fn errors_speak_plainly() {
+    let d = error("a(X) ⇒ b(X)\n");
+    assert!(
+        d.message.contains("found the end of the file"),
+        "{}",
+        d.message
+    );
+    let d = error("b(x) :- a(x).");
+    assert_eq!(d.code, "prolog_rule");
+    let d = error("a(x), b(x) ⇒ c(x).");
+    assert_eq!(d.code, "comma_between_premises");
+    let d = error("a(x) ∧ x == 3 ⇒ c(x).");
+    assert_eq!(d.code, "double_equals");
+    let d = error("a(\"x\\q\").");
+    assert_eq!(d.code, "bad_escape");
+}
+
+#[test]
+fn spans_are_exact() {
+    let f = parse("  program(NEEC, MX).");
+    let Item::Fact(fact) = &f.items[0] else {
+        panic!()
+    };
+    assert_eq!(
+        (fact.atom.relation.span.start, fact.atom.relation.span.end),
+        (2, 9)
+    );
+    assert_eq!((fact.span.start, fact.span.end), (2, 20));
+}
+
+#[test]
+fn queries_and_repl_lines() {
+    assert!(parse_query(FileId(0), "fewer_exams(s) ∧ shipment(s, e, US, d)").is_ok());
+    assert!(matches!(
+        parse_repl_line(FileId(0), "a(X)."),
+        Ok(ReplLine::Item(Item::Fact(_)))
+    ));
+    assert!(matches!(
+        parse_repl_line(FileId(0), "a(x)"),
+        Ok(ReplLine::Query(_))
+    ));
+}
