@@ -116,21 +116,7 @@ impl Lowering<'_> {
             match lit {
                 DraftLiteral::Atom(a) => {
                     let relation = self.relation(a)?;
-                    let mut args = vec![];
-                    for arg in &a.args {
-                        match arg {
-                            DraftExpr::Var(n, _) => args.push(Term::Var(ids[n.as_str()])),
-                            DraftExpr::Wildcard(_) => args.push(Term::Wildcard),
-                            DraftExpr::Const(l) => args.push(Term::Const(self.constant(l)?)),
-                            other => {
-                                self.diagnostics.push(
-                                    Diagnostic::error("expression_in_premise", "a premise's arguments are variables or constants")
-                                        .label(other.span(), "an expression")
-                                        .help("bind the expression to a variable first: `y = x + 1 ∧ r(y)`"),
-                                );
-                            }
-                        }
-                    }
+                    let args = self.terms(a, &ids, "r(y)")?;
                     body.push(IrLiteral::Atom {
                         relation,
                         args,
@@ -139,30 +125,15 @@ impl Lowering<'_> {
                 }
                 DraftLiteral::Negated(a) => {
                     let relation = self.relation(a)?;
-                    let mut args = vec![];
                     for arg in &a.args {
-                        match arg {
-                            DraftExpr::Var(n, s) => {
-                                if !bound.contains(n.as_str()) {
-                                    self.diagnostics.push(unsafe_var(
-                                        n,
-                                        *s,
-                                        "in a negated premise",
-                                    ));
-                                }
-                                args.push(Term::Var(ids[n.as_str()]))
-                            }
-                            DraftExpr::Wildcard(_) => args.push(Term::Wildcard),
-                            DraftExpr::Const(l) => args.push(Term::Const(self.constant(l)?)),
-                            other => {
-                                self.diagnostics.push(
-                                    Diagnostic::error("expression_in_premise", "a premise's arguments are variables or constants")
-                                        .label(other.span(), "an expression")
-                                        .help("bind the expression to a variable first: `y = x + 1 ∧ ¬ r(y)`"),
-                                );
+                        if let DraftExpr::Var(n, s) = arg {
+                            if !bound.contains(n.as_str()) {
+                                self.diagnostics
+                                    .push(unsafe_var(n, *s, "in a negated premise"));
                             }
                         }
                     }
+                    let args = self.terms(a, &ids, "¬ r(y)")?;
                     body.push(IrLiteral::Negated {
                         relation,
                         args,
@@ -250,6 +221,35 @@ impl Lowering<'_> {
                 purpose: draft.purpose,
             },
         })
+    }
+
+    /// The arguments of a premise as terms; an expression argument is reported (`example` shows the
+    /// premise in the help line).
+    fn terms(
+        &mut self,
+        atom: &DraftAtom,
+        ids: &HashMap<String, VarId>,
+        example: &str,
+    ) -> Option<Vec<Term>> {
+        let mut args = vec![];
+        for arg in &atom.args {
+            match arg {
+                DraftExpr::Var(n, _) => args.push(Term::Var(ids[n.as_str()])),
+                DraftExpr::Wildcard(_) => args.push(Term::Wildcard),
+                DraftExpr::Const(l) => args.push(Term::Const(self.constant(l)?)),
+                other => self.diagnostics.push(
+                    Diagnostic::error(
+                        "expression_in_premise",
+                        "a premise's arguments are variables or constants",
+                    )
+                    .label(other.span(), "an expression")
+                    .help(format!(
+                        "bind the expression to a variable first: `y = x + 1 ∧ {example}`"
+                    )),
+                ),
+            }
+        }
+        Some(args)
     }
 
     fn relation(&mut self, atom: &DraftAtom) -> Option<RelationId> {
