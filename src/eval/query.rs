@@ -49,27 +49,7 @@ pub fn answer_keeping_indexes(
     for (relation, columns) in plan.indexes() {
         model.ensure_index(relation, columns);
     }
-    let mut pending = Rows::new(vars.len());
-    let mut exec = Exec {
-        relations: &model.relations,
-        extra_indexes: &[],
-        windows: &[],
-        values,
-        deadline: None,
-        existing: None,
-        pending: &mut pending,
-        round: 0,
-        pending_limit: usize::MAX,
-        below_round: u32::MAX,
-        ticks: 0,
-    };
-    exec.run(&plan, vars.len(), &head).map_err(|e| match e {
-        ExecError::Arithmetic(error) => EvalError::QueryArithmetic { error },
-        ExecError::Timeout | ExecError::Full => EvalError::Unsafe { rule: None },
-    })?;
-    Ok((0..pending.len())
-        .map(|i| pending.row(i).to_vec())
-        .collect())
+    run(model, &[], values, &plan, &head)
 }
 
 /// Answers a conjunctive query against a model: the distinct bindings of `vars` (one row per binding, in
@@ -89,10 +69,22 @@ pub fn answer(
         .filter(|p| plan::binds_all(p, types.len(), &head))
         .ok_or(EvalError::Unsafe { rule: None })?;
     let extra = missing_indexes(model, &plan);
-    let mut pending = Rows::new(vars.len());
+    run(model, &extra, values, &plan, &head)
+}
+
+/// Runs a query plan over the whole model; its rows are the distinct values of `head` (one column per
+/// query variable). No deadline and no limit: arithmetic is the only way a query fails.
+fn run(
+    model: &Model,
+    extra: &[(RelationId, Index)],
+    values: &mut ValueStore,
+    plan: &Plan,
+    head: &[Expr],
+) -> Result<Vec<Vec<Value>>, EvalError> {
+    let mut pending = Rows::new(head.len());
     let mut exec = Exec {
         relations: &model.relations,
-        extra_indexes: &extra,
+        extra_indexes: extra,
         windows: &[],
         values,
         deadline: None,
@@ -103,8 +95,7 @@ pub fn answer(
         below_round: u32::MAX,
         ticks: 0,
     };
-    // No deadline and no limit: arithmetic is the only way a query fails.
-    exec.run(&plan, vars.len(), &head).map_err(|e| match e {
+    exec.run(plan, head.len(), head).map_err(|e| match e {
         ExecError::Arithmetic(error) => EvalError::QueryArithmetic { error },
         ExecError::Timeout | ExecError::Full => EvalError::Unsafe { rule: None },
     })?;
