@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use super::RelationTable;
+use super::relations::RelationTable;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::ir::{self, RelationId};
 use crate::syntax::ast::{self, Item, RecordItem};

@@ -4,29 +4,42 @@
 //! it can find in one run; a later pass skips only what an earlier error makes meaningless (a rule with
 //! an unknown relation is not type-checked, for instance). It succeeds with a [`Checked`] program only
 //! when there is no error. Sub-passes, in order:
-//! `expand` (sugar → conjunctive drafts) → `law` (effective periods, exceptions) → relation resolution
-//! (this module) → `types` → `lower` (IR + safety) → stratification (`crate::stratify`).
+//! `expand` (sugar → conjunctive drafts) → `law` (effective periods, exceptions) → `relations`
+//! (declarations, conclusions, resolution of every use) → `types` → `lower` (IR + safety; `ground` for
+//! facts) → stratification (`crate::stratify`, with `cycle` for its diagnostic) → `strict` warnings.
+//! This module is the driver: it runs the passes in that order over the whole policy, assigns relation
+//! ids (declared relations first, then in order of first appearance) and checks rule-name uniqueness.
+//!
+//! Invariant: `Ok` only when no pass reported an error; then the program is safe and stratified.
 
+mod cycle;
 mod draft;
 mod expand;
+mod ground;
 mod law;
 mod lower;
 mod mapping;
 pub mod query;
+mod relations;
+mod strict;
 mod types;
 
 use std::collections::HashMap;
 
-use indexmap::IndexMap;
-
-use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::ir::{self, Column, Program, Relation, RelationId, RelationKind, RulePurpose};
+use crate::diagnostic::Diagnostic;
+use crate::ir::{self, Column, Program, Relation, RelationId, RelationKind};
 use crate::stratify::{stratify, Stratum};
-use crate::syntax::ast::{self, Item, Literal};
+use crate::syntax::ast::{self, Item};
 use crate::syntax::Span;
 use crate::value::{ValueStore, ValueType};
 use crate::workspace::Policy;
+use cycle::cycle_diagnostic;
 use draft::*;
+use ground::lower_fact;
+use relations::{
+    add_symmetry_rules, conclude, declare, name_columns_after, resolve_use, RelationTable,
+};
+use strict::strict_warnings;
 
 pub use expand::AGGREGATE_VAR;
 
@@ -49,32 +62,6 @@ pub struct Checked {
     /// Warnings (only under `strict`).
     pub warnings: Vec<Diagnostic>,
 }
-
-/// What the checker knows of a relation while resolving names.
-#[derive(Clone, Debug)]
-pub(crate) struct RelationInfo {
-    pub columns: Vec<ColumnInfo>,
-    pub declared: bool,
-    /// The declaration, or the first conclusion or fact that fixed the arity.
-    pub span: Span,
-    pub symmetric: bool,
-    pub open: bool,
-    pub auxiliary: bool,
-    pub provided: bool,
-    pub used: bool,
-}
-
-#[derive(Clone, Debug)]
-pub(crate) struct ColumnInfo {
-    pub name: Option<String>,
-    pub ty: Option<ValueType>,
-    pub span: Option<Span>,
-    pub optional: bool,
-}
-
-pub(crate) type RelationTable = IndexMap<String, RelationInfo>;
-
-const TYPES: [&str; 4] = ["text", "number", "date", "bool"];
 
 /// Checks a parsed policy and lowers it. `Err` holds every error (and warning) found.
 pub fn check(
@@ -343,465 +330,6 @@ fn unique_name<'a>(
     } else {
         names.insert(&name.text, name.span);
     }
-}
-
-fn declare(table: &mut RelationTable, decl: &ast::RelationDecl, diags: &mut Vec<Diagnostic>) {
-    if let Some(existing) = table.get(&decl.name.text) {
-        diags.push(
-            Diagnostic::error(
-                "duplicate_relation",
-                format!("`{}` is declared twice", decl.name.text),
-            )
-            .label(decl.name.span, "declared again here")
-            .label(existing.span, "first declared here")
-            .help("keep one declaration"),
-        );
-        return;
-    }
-    let mut columns: Vec<ColumnInfo> = vec![];
-    for c in &decl.columns {
-        if columns
-            .iter()
-            .any(|o| o.name.as_deref() == Some(c.name.text.as_str()))
-        {
-            diags.push(
-                Diagnostic::error(
-                    "duplicate_column",
-                    format!("column `{}` is declared twice", c.name.text),
-                )
-                .label(c.name.span, "again here")
-                .help("column names of a relation are unique"),
-            );
-        }
-        let ty = ValueType::from_name(&c.ty.text);
-        if ty.is_none() {
-            let mut d = Diagnostic::error("unknown_type", format!("`{}` is not a type", c.ty.text))
-                .label(c.ty.span, "unknown type");
-            d = match did_you_mean(&c.ty.text, TYPES) {
-                Some(close) => d.help(format!(
-                    "did you mean `{close}`? the types are text, number, date and bool"
-                )),
-                None => d.help("the types are text, number, date and bool"),
-            };
-            diags.push(d);
-        }
-        columns.push(ColumnInfo {
-            name: Some(c.name.text.clone()),
-            ty,
-            span: Some(c.span),
-            optional: c.optional,
-        });
-    }
-    table.insert(
-        decl.name.text.clone(),
-        RelationInfo {
-            columns,
-            declared: true,
-            span: decl.name.span,
-            symmetric: decl.symmetric,
-            open: decl.open,
-            auxiliary: false,
-            provided: false,
-            used: false,
-        },
-    );
-}
-
-/// Registers that a fact or rule concludes `name` with `arity` arguments.
-fn conclude(table: &mut RelationTable, name: &str, arity: usize, span: Span, auxiliary: bool) {
-    let info = table
-        .entry(name.to_string())
-        .or_insert_with(|| RelationInfo {
-            columns: (0..arity)
-                .map(|_| ColumnInfo {
-                    name: None,
-                    ty: None,
-                    span: None,
-                    optional: false,
-                })
-                .collect(),
-            declared: false,
-            span,
-            symmetric: false,
-            open: false,
-            auxiliary,
-            provided: false,
-            used: false,
-        });
-    info.provided = true;
-}
-
-/// Names the columns of an undeclared relation after the variables of the conclusion that introduced
-/// it (`fewer_exams(s)` gets a column `s`), so that tables have headers.
-fn name_columns_after(table: &mut RelationTable, head: &DraftAtom) {
-    let Some(info) = table.get_mut(&head.relation) else {
-        return;
-    };
-    let mut used = std::collections::HashSet::new();
-    for (col, arg) in info.columns.iter_mut().zip(&head.args) {
-        if let DraftExpr::Var(n, _) = arg {
-            if !n.starts_with(AGGREGATE_VAR) && used.insert(n.clone()) {
-                col.name = Some(n.clone());
-            }
-        }
-    }
-}
-
-/// Checks that an atom names a known relation with the right arity; false (reported) when not.
-fn resolve_use(table: &mut RelationTable, atom: &DraftAtom, diags: &mut Vec<Diagnostic>) -> bool {
-    let Some(info) = table.get_mut(&atom.relation) else {
-        let candidates: Vec<&str> = table
-            .keys()
-            .map(String::as_str)
-            .filter(|n| !n.starts_with("__"))
-            .collect();
-        let mut d = Diagnostic::error(
-            "unknown_relation",
-            format!("unknown relation `{}`", atom.relation),
-        )
-        .label(
-            atom.relation_span,
-            "no declaration, fact or rule gives this relation",
-        );
-        d = match did_you_mean(&atom.relation, candidates.iter().copied()) {
-            Some(close) => d.help(format!("did you mean `{close}`?")),
-            None => d.help(format!(
-                "declare it (`relation {}(…).`) if its rows come from data files, or write the facts or rules that conclude it",
-                atom.relation
-            )),
-        };
-        diags.push(d);
-        return false;
-    };
-    info.used = true;
-    if info.columns.len() == atom.args.len() {
-        return true;
-    }
-    let arity = info.columns.len();
-    let what = if info.declared {
-        "declared"
-    } else {
-        "first concluded"
-    };
-    let d = if atom.subject_form {
-        Diagnostic::error(
-            "subject_arity",
-            format!(
-                "the subject form reads `{}` with {} columns, but it has {arity}",
-                atom.relation,
-                atom.args.len()
-            ),
-        )
-        .label(atom.span, format!("means `{}` with {} arguments", atom.relation, atom.args.len()))
-        .label(info.span, format!("{what} with {arity} columns here"))
-        .help(format!(
-            "write the full atom with {arity} arguments here, or declare a relation of {} columns under another name and conclude it from `{}`",
-            atom.args.len(),
-            atom.relation
-        ))
-    } else {
-        Diagnostic::error(
-            "arity_mismatch",
-            format!(
-                "`{}` has {arity} columns, but {} arguments are given",
-                atom.relation,
-                atom.args.len()
-            ),
-        )
-        .label(atom.span, format!("{} arguments", atom.args.len()))
-        .label(info.span, format!("{what} with {arity} columns here"))
-        .help(format!(
-            "give `{}` exactly {arity} arguments (`_` for a column you do not care about)",
-            atom.relation
-        ))
-    };
-    diags.push(d);
-    false
-}
-
-fn add_symmetry_rules(table: &RelationTable, drafts: &mut Vec<Draft>, diags: &mut Vec<Diagnostic>) {
-    for (name, info) in table.iter().filter(|(_, i)| i.symmetric) {
-        let types_agree = info.columns.len() >= 2 && info.columns[0].ty == info.columns[1].ty;
-        if !types_agree {
-            diags.push(
-                Diagnostic::error("symmetric_columns", format!("`{name}` cannot be symmetric"))
-                    .label(info.span, "declared symmetric here")
-                    .help("a symmetric relation has at least two columns, and its first two have the same type"),
-            );
-            continue;
-        }
-        let var = |i: usize| DraftExpr::Var(format!("c{i}"), info.span);
-        let n = info.columns.len();
-        let forward: Vec<DraftExpr> = (0..n).map(var).collect();
-        let mut backward = forward.clone();
-        backward.swap(0, 1);
-        let atom = |args| DraftAtom {
-            relation: name.clone(),
-            relation_span: info.span,
-            args,
-            span: info.span,
-            subject_form: false,
-        };
-        drafts.push(Draft {
-            head: atom(backward),
-            body: vec![DraftLiteral::Atom(atom(forward))],
-            name: None,
-            source: Some(format!("`{name}` is declared symmetric")),
-            span: info.span,
-            disjunct: 0,
-            purpose: RulePurpose::Symmetry,
-            source_rule: usize::MAX,
-        });
-    }
-}
-
-fn lower_fact(
-    fact: &ast::FactDecl,
-    table: &RelationTable,
-    ids: &HashMap<String, RelationId>,
-    values: &mut ValueStore,
-    today: i32,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<ir::PolicyFact> {
-    let rel = table.get(&fact.atom.relation.text)?;
-    let mut row = vec![];
-    let mut ok = true;
-    for (i, arg) in fact.atom.args.iter().enumerate() {
-        let lit = match arg {
-            ast::Expr::Literal(l) => l.clone(),
-            ast::Expr::Today(span) => Literal::Date {
-                text: crate::value::format_day(today),
-                span: *span,
-            },
-            other => {
-                let (message, help) = match other {
-                    ast::Expr::Var(n) => (
-                        format!("a fact cannot contain the variable `{}`", n.text),
-                        format!(
-                            "constants start with an upper-case letter or are quoted: `\"{}\"`; to state it for every value, write a rule",
-                            n.text
-                        ),
-                    ),
-                    ast::Expr::Wildcard(_) => ("a fact cannot contain `_`".to_string(), "write a value".to_string()),
-                    _ => ("a fact's arguments are values".to_string(), "write the value itself".to_string()),
-                };
-                diags.push(
-                    Diagnostic::error("variable_in_fact", message)
-                        .label(other.span(), "not a value")
-                        .help(help),
-                );
-                ok = false;
-                continue;
-            }
-        };
-        let col = &rel.columns[i];
-        let got = types::literal_type(&lit);
-        let want = types::settled(col.ty);
-        if got != want {
-            let column = col
-                .name
-                .as_deref()
-                .map(|n| format!("`{n}`"))
-                .unwrap_or_else(|| format!("{}", i + 1));
-            let mut d = Diagnostic::error(
-                "type_mismatch",
-                format!(
-                    "column {column} of `{}` holds a {want}, not a {got}",
-                    fact.atom.relation.text
-                ),
-            )
-            .label(lit.span(), format!("a {got}"));
-            d = match col.span {
-                Some(s) => d.label(s, format!("declared as {want} here")),
-                None => d.label(
-                    rel.span,
-                    format!(
-                        "a {want} in the first fact of `{}`",
-                        fact.atom.relation.text
-                    ),
-                ),
-            };
-            diags.push(d.help(if want == ValueType::Date {
-                "write dates without quotes, as `YYYY-MM-DD`"
-            } else {
-                "every row of a relation has the same column types"
-            }));
-            ok = false;
-            continue;
-        }
-        match lower::constant(&lit, values) {
-            Ok(v) => row.push(v),
-            Err(d) => {
-                diags.push(d);
-                ok = false;
-            }
-        }
-    }
-    let name = fact.name.as_ref().map(|n| n.text.clone());
-    let source = fact.annotations.iter().find_map(|a| match a {
-        ast::Annotation::Source { text, .. } => Some(text.clone()),
-        _ => None,
-    });
-    ok.then(|| ir::PolicyFact {
-        relation: ids[&fact.atom.relation.text],
-        values: row,
-        span: fact.span,
-        name,
-        source,
-    })
-}
-
-/// How a relation is named to the author: auxiliary relations are described, not named.
-fn display_relation(program: &Program, id: RelationId) -> String {
-    let name = &program.relation(id).name;
-    if name.starts_with("__aggregate") {
-        "an aggregate".to_string()
-    } else if let Some(base) = name.strip_prefix("__defeated_") {
-        format!("the exceptions to `{base}`")
-    } else {
-        format!("`{name}`")
-    }
-}
-
-fn cycle_diagnostic(program: &Program, cycle: &crate::stratify::NegativeCycle) -> Diagnostic {
-    let name = |id: RelationId| display_relation(program, id);
-    let mut path: Vec<String> = vec![];
-    for step in &cycle.steps {
-        if path.last() != Some(&name(step.from)) {
-            path.push(name(step.from));
-        }
-    }
-    // Start the path at a relation the author wrote, and close it.
-    if let Some(user) = path.iter().position(|p| p.starts_with('`')) {
-        path.rotate_left(user);
-    }
-    if let Some(first) = path.first().cloned() {
-        path.push(first);
-    }
-    let through_aggregate = cycle
-        .steps
-        .iter()
-        .any(|s| s.negative && s.aggregate.is_some());
-    let mut d = if through_aggregate {
-        Diagnostic::error(
-            "aggregate_recursion",
-            format!(
-                "an aggregate depends on its own result: {}",
-                path.join(" → ")
-            ),
-        )
-        .help("an aggregate must range over relations that do not depend on the rule using it")
-    } else {
-        Diagnostic::error("negation_cycle", format!("negation runs through a cycle: {}", path.join(" → ")))
-            .help("a relation cannot depend on its own negation; break the cycle, e.g. by computing the negated relation from base facts only")
-    };
-    // Negative steps first, so that the primary label is where the cycle goes through a negation.
-    let mut steps: Vec<&crate::stratify::CycleStep> = cycle.steps.iter().collect();
-    steps.sort_by_key(|s| !s.negative);
-    let mut labelled: Vec<Span> = vec![];
-    for step in steps {
-        let aux = |id: RelationId| program.relation(id).name.starts_with("__aggregate");
-        let label = if step.aggregate.is_some() {
-            "this aggregate".to_string()
-        } else if aux(step.to) && !aux(step.from) {
-            format!("the aggregate ranges over {}", name(step.from))
-        } else if aux(step.from) && !aux(step.to) {
-            format!("{} uses the aggregate's result", name(step.to))
-        } else {
-            format!(
-                "{} {} {}",
-                name(step.to),
-                if step.negative {
-                    "depends on the absence of"
-                } else {
-                    "depends on"
-                },
-                name(step.from)
-            )
-        };
-        let span = if let Some(rule) = step.rule {
-            let r = program.rule(rule);
-            r.body
-                .iter()
-                .find(|l| match l {
-                    ir::Literal::Atom { relation, .. } | ir::Literal::Negated { relation, .. } => {
-                        *relation == step.from
-                    }
-                    _ => false,
-                })
-                .map(|l| l.span())
-                .unwrap_or(r.origin.span)
-        } else if let Some(a) = step.aggregate {
-            program.aggregates[a].span
-        } else {
-            continue;
-        };
-        if labelled.iter().any(|l| l.same_as(&span)) {
-            continue;
-        }
-        labelled.push(span);
-        d = d.label(span, label);
-    }
-    d
-}
-
-fn strict_warnings(
-    table: &RelationTable,
-    program: &Program,
-    options: &CheckOptions,
-) -> Vec<Diagnostic> {
-    let mut out = vec![];
-    for (name, info) in table.iter().filter(|(_, i)| !i.auxiliary) {
-        if info.declared && !info.provided && !info.used {
-            out.push(
-                Diagnostic::warning(
-                    "unused_relation",
-                    format!("`{name}` is declared but nothing provides or uses it"),
-                )
-                .label(info.span, "declared here")
-                .help("remove the declaration, or use the relation in a rule"),
-            );
-        }
-    }
-    let used: std::collections::HashSet<RelationId> = program
-        .rules
-        .iter()
-        .flat_map(|r| r.body.iter())
-        .filter_map(|l| match l {
-            ir::Literal::Atom { relation, .. } | ir::Literal::Negated { relation, .. } => {
-                Some(*relation)
-            }
-            _ => None,
-        })
-        .chain(program.aggregates.iter().map(|a| a.input))
-        .collect();
-    let mut warned = std::collections::HashSet::new();
-    for rule in program
-        .rules
-        .iter()
-        .filter(|r| r.origin.purpose == RulePurpose::Written)
-    {
-        let rel = program.relation(rule.head);
-        if rel.kind == RelationKind::User
-            && !used.contains(&rule.head)
-            && !options.queried.contains(&rel.name)
-            && warned.insert(rule.origin.span.start)
-        {
-            out.push(
-                Diagnostic::warning(
-                    "unused_conclusion",
-                    format!("nothing uses `{}`, the conclusion of this rule", rel.name),
-                )
-                .label(rule.origin.span, "this rule's conclusion is never used")
-                .help(format!(
-                    "query it (`--query {}`), use it in another rule, or remove the rule",
-                    rel.name
-                )),
-            );
-        }
-    }
-    crate::diagnostic::sort(&mut out);
-    out
 }
 
 #[cfg(test)]

@@ -14,10 +14,9 @@
 use std::collections::HashMap;
 
 use super::draft::{DraftAtom, DraftExpr, DraftLiteral};
-use super::{
-    conclude, expand, lower, lower_fact, resolve_use, types, ColumnInfo, RelationInfo,
-    RelationTable,
-};
+use super::ground::lower_fact;
+use super::relations::{conclude, resolve_use, ColumnInfo, RelationInfo, RelationTable};
+use super::{expand, lower, types};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, Program, RelationId, RelationKind};
 use crate::syntax::ast::{self, Expr, Formula, Literal};

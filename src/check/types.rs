@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use super::draft::*;
 use super::expand::shown;
-use super::RelationTable;
+use super::relations::RelationTable;
 use crate::diagnostic::Diagnostic;
 use crate::ir::AggregateOp;
 use crate::syntax::ast::Literal;
