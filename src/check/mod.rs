@@ -37,7 +37,8 @@ use cycle::cycle_diagnostic;
 use draft::*;
 use ground::lower_fact;
 use relations::{
-    add_symmetry_rules, conclude, declare, name_columns_after, resolve_use, RelationTable,
+    add_symmetry_rules, conclude, declare, name_columns_after, resolve_ground, resolve_use,
+    RelationTable,
 };
 use strict::strict_warnings;
 
@@ -171,14 +172,7 @@ pub fn check(
     }
     let mut bad_facts = vec![false; facts.len()];
     for (i, f) in facts.iter().enumerate() {
-        let atom = DraftAtom {
-            relation: f.atom.relation.text.clone(),
-            relation_span: f.atom.relation.span,
-            args: vec![DraftExpr::Wildcard(f.atom.span); f.atom.args.len()],
-            span: f.atom.span,
-            subject_form: false,
-        };
-        bad_facts[i] = !resolve_use(&mut table, &atom, &mut diags);
+        bad_facts[i] = !resolve_ground(&mut table, &f.atom, &mut diags);
     }
 
     // Types: facts fix undeclared columns first, then rules are inferred to a fixpoint.

@@ -13,9 +13,11 @@
 
 use std::collections::HashMap;
 
-use super::draft::{DraftAtom, DraftExpr, DraftLiteral};
+use super::draft::DraftLiteral;
 use super::ground::lower_fact;
-use super::relations::{conclude, resolve_use, ColumnInfo, RelationInfo, RelationTable};
+use super::relations::{
+    conclude, resolve_ground, resolve_use, ColumnInfo, RelationInfo, RelationTable,
+};
 use super::{expand, lower, types};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, Program, RelationId, RelationKind};
@@ -81,14 +83,7 @@ pub fn ground_atom(
 ) -> Result<(RelationId, Vec<Value>), Vec<Diagnostic>> {
     let (mut table, ids) = table_of(program);
     let mut diags = vec![];
-    let draft = DraftAtom {
-        relation: atom.relation.text.clone(),
-        relation_span: atom.relation.span,
-        args: vec![DraftExpr::Wildcard(atom.span); atom.args.len()],
-        span: atom.span,
-        subject_form: false,
-    };
-    if !resolve_use(&mut table, &draft, &mut diags) {
+    if !resolve_ground(&mut table, atom, &mut diags) {
         return Err(diags);
     }
     let fact = ast::FactDecl {

@@ -236,6 +236,23 @@ pub(super) fn resolve_use(
     false
 }
 
+/// Checks that a ground atom (a fact of the policy, or a test's fact or expected atom) names a known
+/// relation with the right arity; false (reported) when not. Its arguments are not looked at.
+pub(super) fn resolve_ground(
+    table: &mut RelationTable,
+    atom: &ast::Atom,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let shape = DraftAtom {
+        relation: atom.relation.text.clone(),
+        relation_span: atom.relation.span,
+        args: vec![DraftExpr::Wildcard(atom.span); atom.args.len()],
+        span: atom.span,
+        subject_form: false,
+    };
+    resolve_use(table, &shape, diags)
+}
+
 pub(super) fn add_symmetry_rules(
     table: &RelationTable,
     drafts: &mut Vec<Draft>,
