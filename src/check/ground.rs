@@ -60,19 +60,8 @@ pub(super) fn lower_fact(
         let got = types::literal_type(&lit);
         let want = types::settled(col.ty);
         if got != want {
-            let column = col
-                .name
-                .as_deref()
-                .map(|n| format!("`{n}`"))
-                .unwrap_or_else(|| format!("{}", i + 1));
-            let mut d = Diagnostic::error(
-                "type_mismatch",
-                format!(
-                    "column {column} of `{}` holds a {want}, not a {got}",
-                    fact.atom.relation.text
-                ),
-            )
-            .label(lit.span(), format!("a {got}"));
+            let mut d = types::column_mismatch(&fact.atom.relation.text, col, i, want, got)
+                .label(lit.span(), format!("a {got}"));
             d = match col.span {
                 Some(s) => d.label(s, format!("declared as {want} here")),
                 None => d.label(

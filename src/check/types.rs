@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use super::draft::*;
 use super::expand::shown;
-use super::relations::RelationTable;
+use super::relations::{ColumnInfo, RelationTable};
 use crate::diagnostic::Diagnostic;
 use crate::ir::AggregateOp;
 use crate::syntax::ast::Literal;
@@ -224,23 +224,11 @@ fn check_atom(
             continue;
         };
         if got != want {
-            let column = col
-                .name
-                .as_deref()
-                .map(|n| format!("`{n}`"))
-                .unwrap_or_else(|| format!("{}", i + 1));
             let what = match arg {
                 DraftExpr::Var(n, _) => format!("`{}` is a {got}", shown(n)),
                 _ => format!("a {got}"),
             };
-            let mut d = Diagnostic::error(
-                "type_mismatch",
-                format!(
-                    "column {column} of `{}` holds a {want}, not a {got}",
-                    atom.relation
-                ),
-            )
-            .label(arg.span(), what);
+            let mut d = column_mismatch(&atom.relation, col, i, want, got).label(arg.span(), what);
             if let Some(span) = col.span {
                 d = d.label(span, format!("declared as {want} here"));
             }
@@ -305,4 +293,25 @@ fn check_expr(e: &DraftExpr, types: &VarTypes, diags: &mut Vec<Diagnostic>) -> O
 /// The type of a column once inference is done (unconstrained columns are text).
 pub fn settled(ty: Option<ValueType>) -> ValueType {
     ty.unwrap_or(ValueType::Text)
+}
+
+/// The `type_mismatch` error for a value of type `got` given to column `index` of `relation`, which
+/// holds `want`s; the column is named by its name, or by its position when it has none. The caller adds
+/// the labels and the help.
+pub(super) fn column_mismatch(
+    relation: &str,
+    col: &ColumnInfo,
+    index: usize,
+    want: ValueType,
+    got: ValueType,
+) -> Diagnostic {
+    let column = col
+        .name
+        .as_deref()
+        .map(|n| format!("`{n}`"))
+        .unwrap_or_else(|| format!("{}", index + 1));
+    Diagnostic::error(
+        "type_mismatch",
+        format!("column {column} of `{relation}` holds a {want}, not a {got}"),
+    )
 }
