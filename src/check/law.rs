@@ -68,21 +68,15 @@ pub fn apply_effective(
                     span: *span,
                 }),
             };
-            if let Some(from) = from {
-                draft.body.push(DraftLiteral::Compare {
-                    op: CompareOp::Ge,
-                    lhs: date.clone(),
-                    rhs: DraftExpr::Const(from.clone()),
-                    span: *span,
-                });
-            }
-            if let Some(until) = until {
-                draft.body.push(DraftLiteral::Compare {
-                    op: CompareOp::Le,
-                    lhs: date.clone(),
-                    rhs: DraftExpr::Const(until.clone()),
-                    span: *span,
-                });
+            for (op, bound) in [(CompareOp::Ge, from), (CompareOp::Le, until)] {
+                if let Some(bound) = bound {
+                    draft.body.push(DraftLiteral::Compare {
+                        op,
+                        lhs: date.clone(),
+                        rhs: DraftExpr::Const(bound.clone()),
+                        span: *span,
+                    });
+                }
             }
         }
     }
