@@ -33,12 +33,7 @@ struct AccordParser;
 
 /// Parses a whole policy file.
 pub fn parse_file(file: FileId, text: &str) -> Result<SourceFile, Diagnostic> {
-    let mut pairs = {
-        check_nesting(file, text)?;
-        AccordParser::parse(Rule::file, text)
-    }
-    .map_err(|e| syntax_error(file, text, e))?;
-    let root = pairs.next().ok_or_else(|| internal(file, "empty parse"))?;
+    let root = parse_root(file, text, Rule::file)?;
     let lower = Lower { file };
     let mut items = vec![];
     for pair in root.into_inner() {
@@ -52,18 +47,20 @@ pub fn parse_file(file: FileId, text: &str) -> Result<SourceFile, Diagnostic> {
 
 /// Parses a query: premises without a conclusion, e.g. `fewer_exams(s) ∧ shipment(s, e, US, d)`.
 pub fn parse_query(file: FileId, text: &str) -> Result<Formula, Diagnostic> {
-    let mut pairs = {
-        check_nesting(file, text)?;
-        AccordParser::parse(Rule::query, text)
-    }
-    .map_err(|e| syntax_error(file, text, e))?;
-    let root = pairs.next().ok_or_else(|| internal(file, "empty parse"))?;
+    let root = parse_root(file, text, Rule::query)?;
     let lower = Lower { file };
     let formula = root
         .into_inner()
         .next()
         .ok_or_else(|| internal(file, "empty query"))?;
     lower.formula(formula)
+}
+
+/// Parses `text` from the grammar rule `entry`, once the nesting guard has passed it; the root pair.
+fn parse_root(file: FileId, text: &str, entry: Rule) -> Result<Pair<'_, Rule>> {
+    check_nesting(file, text)?;
+    let mut pairs = AccordParser::parse(entry, text).map_err(|e| syntax_error(file, text, e))?;
+    pairs.next().ok_or_else(|| internal(file, "empty parse"))
 }
 
 /// What a line typed at the REPL is.
@@ -75,12 +72,7 @@ pub enum ReplLine {
 
 /// Parses a REPL input: a statement (fact, rule, declaration) or a query.
 pub fn parse_repl_line(file: FileId, text: &str) -> Result<ReplLine, Diagnostic> {
-    let mut pairs = {
-        check_nesting(file, text)?;
-        AccordParser::parse(Rule::repl_line, text)
-    }
-    .map_err(|e| syntax_error(file, text, e))?;
-    let root = pairs.next().ok_or_else(|| internal(file, "empty parse"))?;
+    let root = parse_root(file, text, Rule::repl_line)?;
     let lower = Lower { file };
     let inner = root
         .into_inner()
