@@ -17,10 +17,7 @@ impl Lower {
             .next()
             .ok_or_else(|| internal(self.file, "records name"))?;
         let name_span = self.span(&name);
-        let name = match name.as_rule() {
-            Rule::string => self.string(name)?,
-            _ => name.as_str().to_string(),
-        };
+        let name = self.string_or_word(name)?;
         let items = inner.map(|p| self.record_item(p)).collect::<Result<_>>()?;
         Ok(RecordsDecl {
             name,
@@ -91,11 +88,16 @@ impl Lower {
                     .into_inner()
                     .next()
                     .ok_or_else(|| internal(self.file, "field key"))?;
-                match part.as_rule() {
-                    Rule::string => self.string(part),
-                    _ => Ok(part.as_str().to_string()),
-                }
+                self.string_or_word(part)
             })
             .collect()
+    }
+
+    /// The text of a name written bare (`companies`) or quoted (`"companies.json"`).
+    fn string_or_word(&self, pair: Pair<Rule>) -> Result<String> {
+        match pair.as_rule() {
+            Rule::string => self.string(pair),
+            _ => Ok(pair.as_str().to_string()),
+        }
     }
 }
