@@ -93,11 +93,7 @@ impl Expander {
                 name: rule.name.clone(),
                 source: source.clone(),
                 span: rule.span,
-                disjunct: if conjunctions.len() > 1 {
-                    disjunct as u32 + 1
-                } else {
-                    0
-                },
+                disjunct: disjunct_number(disjunct, conjunctions.len()),
                 purpose: RulePurpose::Written,
                 source_rule: index,
             };
@@ -436,11 +432,7 @@ impl Expander {
                         name: None,
                         source: None,
                         span: agg.span,
-                        disjunct: if conjunctions.len() > 1 {
-                            i as u32 + 1
-                        } else {
-                            0
-                        },
+                        disjunct: disjunct_number(i, conjunctions.len()),
                         purpose: RulePurpose::AggregateInput,
                         source_rule,
                     };
@@ -466,6 +458,15 @@ impl Expander {
             }));
         }
         self.drafts.push(draft);
+    }
+}
+
+/// A draft's `disjunct`: 0 when its rule has one alternative, else the alternative's 1-based position.
+fn disjunct_number(index: usize, alternatives: usize) -> u32 {
+    if alternatives > 1 {
+        index as u32 + 1
+    } else {
+        0
     }
 }
 
