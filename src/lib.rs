@@ -12,6 +12,7 @@ pub mod engine;
 pub mod eval;
 pub mod explain;
 pub mod facts;
+pub mod intern;
 pub mod ir;
 pub mod output;
 pub mod repl;

@@ -22,6 +22,8 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use indexmap::IndexSet;
+
+use crate::intern::TextInterner;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use rustc_hash::FxBuildHasher;
@@ -318,7 +320,7 @@ pub fn add_duration(day: i32, amount: i64, unit: DurationUnit) -> Result<i32, Ar
 /// Owns the interned texts and decimals that [`Value`]s refer to.
 #[derive(Clone, Debug, Default)]
 pub struct ValueStore {
-    texts: IndexSet<Box<str>, FxBuildHasher>,
+    texts: TextInterner,
     decimals: IndexSet<Decimal, FxBuildHasher>,
 }
 
@@ -328,22 +330,18 @@ impl ValueStore {
     }
 
     pub fn text(&mut self, s: &str) -> Value {
-        if let Some(i) = self.texts.get_index_of(s) {
-            return Value(i as u64);
-        }
-        let (i, _) = self.texts.insert_full(s.into());
-        Value(i as u64)
+        Value(u64::from(self.texts.intern(s)))
     }
 
     /// The value of a text that is already interned, without interning it.
     pub fn existing_text(&self, s: &str) -> Option<Value> {
-        self.texts.get_index_of(s).map(|i| Value(i as u64))
+        self.texts.find(s).map(|i| Value(u64::from(i)))
     }
 
     pub fn text_of(&self, v: Value) -> &str {
-        self.texts
-            .get_index(v.0 as usize)
-            .map(|s| &**s)
+        u32::try_from(v.0)
+            .ok()
+            .and_then(|id| self.texts.get(id))
             .unwrap_or("<unknown text>")
     }
 
