@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use crate::check::{check, CheckOptions, Checked};
 use crate::diagnostic::Diagnostic;
-use crate::eval::{evaluate, EvalError, EvalOptions, Model};
+use crate::eval::{evaluate, Decider, EvalError, EvalOptions, Model};
 use crate::facts::FactSet;
 use crate::ir::Program;
 use crate::syntax::SourceMap;
@@ -99,6 +99,41 @@ impl Engine {
         )?;
         self.facts.merge(loaded);
         Ok(())
+    }
+
+    /// Prepares per-decision answers (see [`Decider`]): the facts loaded so far are the base; each
+    /// decision adds rows of the `inputs` relations and reports the new rows of the `outputs`.
+    pub fn prepare(
+        &self,
+        inputs: &[&str],
+        outputs: &[&str],
+        options: &EvalOptions,
+    ) -> Result<Decider, Diagnostic> {
+        let program = &self.checked.program;
+        let resolve = |names: &[&str]| {
+            names
+                .iter()
+                .map(|n| {
+                    program.relation_id(n).ok_or_else(|| {
+                        Diagnostic::error(
+                            "unknown_relation",
+                            format!("the policy has no relation `{n}`"),
+                        )
+                        .help("name relations the policy declares or concludes")
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let (inputs, outputs) = (resolve(inputs)?, resolve(outputs)?);
+        Decider::prepare(
+            program.clone(),
+            self.facts.clone(),
+            self.values.clone(),
+            inputs,
+            outputs,
+            options.clone(),
+        )
+        .map_err(|e| eval_diagnostic(&e, program))
     }
 
     /// Evaluates the policy over its facts.

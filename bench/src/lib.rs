@@ -3,4 +3,5 @@
 //!
 //! Nothing here is part of the engine; it only calls accord's public library API.
 
+pub mod measure;
 pub mod workload;

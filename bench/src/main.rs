@@ -27,10 +27,28 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Time one decision per shipment of a generated DIR against its base facts (median, p99, max)
+    Decide {
+        /// A directory written by `gen`
+        dir: PathBuf,
+        /// The evaluation date, as days since 1970-01-01 (default 2025-12-31)
+        #[arg(long, default_value_t = 20_453)]
+        as_of: i32,
+        /// Time only the first this many shipments
+        #[arg(long)]
+        limit: Option<usize>,
+    },
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Decide { dir, as_of, limit } => match decide(&dir, as_of, limit) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Gen { n, dir, seed } => {
             let workload = accord_bench::workload::generate(n, seed);
             match workload.write(&dir) {
@@ -51,4 +69,27 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn decide(dir: &std::path::Path, as_of: i32, limit: Option<usize>) -> Result<(), String> {
+    use accord_bench::measure;
+    let start = std::time::Instant::now();
+    let mut decider = measure::decider(dir, as_of)?;
+    let prepared = start.elapsed();
+    let mut shipments = measure::shipments(dir)?;
+    if let Some(n) = limit {
+        shipments.truncate(n);
+    }
+    let l = measure::time_decisions(&mut decider, &shipments)?;
+    println!(
+        "prepared in {:.3} s; {} decisions: median {:.2} µs, p99 {:.2} µs, max {:.1} µs; {} with conclusions, {} evaluated in full",
+        prepared.as_secs_f64(),
+        l.count,
+        l.median.as_secs_f64() * 1e6,
+        l.p99.as_secs_f64() * 1e6,
+        l.max.as_secs_f64() * 1e6,
+        l.concluded,
+        l.full_evaluations
+    );
+    Ok(())
 }

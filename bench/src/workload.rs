@@ -44,7 +44,13 @@ pub const POLICY: &str = include_str!("../workload.accord");
 
 /// The relations a generated directory holds, one CSV file each, in the order they are written.
 pub const RELATIONS: [&str; 7] = [
-    "program", "mra", "company", "certified", "suspended", "high_risk", "shipment",
+    "program",
+    "mra",
+    "company",
+    "certified",
+    "suspended",
+    "high_risk",
+    "shipment",
 ];
 
 /// One generated workload, held as rows of text ready to be written as CSV or fed to the engine.
@@ -64,13 +70,18 @@ pub struct Workload {
 fn random_day(rng: &mut Pcg64, from: Date, to: Date) -> String {
     let span = from.until(to).map(|s| s.get_days()).unwrap_or(0);
     let offset = rng.random_range(0..=i64::from(span));
-    from.checked_add(Span::new().days(offset)).unwrap_or(from).to_string()
+    from.checked_add(Span::new().days(offset))
+        .unwrap_or(from)
+        .to_string()
 }
 
 /// Generates the workload for `n` companies (and `10 n` shipments) from `seed`.
 pub fn generate(n: usize, seed: u64) -> Workload {
     let mut rng = Pcg64::seed_from_u64(seed);
-    let program = PROGRAMS.iter().map(|(p, c)| [p.to_string(), c.to_string()]).collect();
+    let program = PROGRAMS
+        .iter()
+        .map(|(p, c)| [p.to_string(), c.to_string()])
+        .collect();
 
     // 20 MRA pairs among the programme countries; US–MX, US–CA and MX–CA always.
     let with_program: Vec<&str> = {
@@ -82,7 +93,11 @@ pub fn generate(n: usize, seed: u64) -> Workload {
     while pairs.len() < 20 {
         let a = with_program[rng.random_range(0..with_program.len())];
         let b = with_program[rng.random_range(0..with_program.len())];
-        if a != b && !pairs.iter().any(|&(x, y)| (x, y) == (a, b) || (y, x) == (a, b)) {
+        if a != b
+            && !pairs
+                .iter()
+                .any(|&(x, y)| (x, y) == (a, b) || (y, x) == (a, b))
+        {
             pairs.push((a, b));
         }
     }
@@ -148,7 +163,16 @@ pub fn generate(n: usize, seed: u64) -> Workload {
             ]);
         }
     }
-    Workload { n, program, mra, company, certified, suspended, high_risk, shipment }
+    Workload {
+        n,
+        program,
+        mra,
+        company,
+        certified,
+        suspended,
+        high_risk,
+        shipment,
+    }
 }
 
 /// The CSV header of each relation, in [`RELATIONS`] order.
@@ -196,7 +220,8 @@ impl Workload {
         let data = dir.join("data");
         std::fs::create_dir_all(&data)?;
         for relation in RELATIONS {
-            let mut file = io::BufWriter::new(std::fs::File::create(data.join(format!("{relation}.csv")))?);
+            let mut file =
+                io::BufWriter::new(std::fs::File::create(data.join(format!("{relation}.csv")))?);
             file.write_all(self.csv(relation).as_bytes())?;
             file.flush()?;
         }
@@ -218,13 +243,19 @@ mod tests {
         assert_eq!(a.company.len(), 2_000);
         assert_eq!(a.shipment.len(), 20_000);
         for pair in [["US", "MX"], ["MX", "US"], ["US", "CA"], ["CA", "MX"]] {
-            assert!(a.mra.iter().any(|r| r[0] == pair[0] && r[1] == pair[1]), "{pair:?}");
+            assert!(
+                a.mra.iter().any(|r| r[0] == pair[0] && r[1] == pair[1]),
+                "{pair:?}"
+            );
         }
         let certified: std::collections::BTreeSet<&str> =
             a.certified.iter().map(|r| r[0].as_str()).collect();
         let share = certified.len() as f64 / 2_000.0;
         assert!((0.25..0.35).contains(&share), "{share}");
         assert!(a.shipment.iter().all(|s| s[1] != s[2]));
-        assert!(a.shipment.iter().all(|s| s[5].starts_with("2024") || s[5].starts_with("2025")));
+        assert!(a
+            .shipment
+            .iter()
+            .all(|s| s[5].starts_with("2024") || s[5].starts_with("2025")));
     }
 }

@@ -26,6 +26,7 @@
 //! invariants; a program that breaks them gets an [`EvalError`] instead.
 
 mod aggregate;
+mod decide;
 mod derive;
 mod exec;
 mod model;
@@ -40,6 +41,7 @@ mod tests;
 
 use std::time::{Duration, Instant};
 
+pub use decide::{Decider, Decision};
 pub use derive::{derivation, prepare_derivations, Derivation};
 pub use exec::eval_expr;
 pub use model::Model;

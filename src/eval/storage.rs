@@ -168,6 +168,38 @@ impl Rows {
         }
     }
 
+    /// Marks the current end: rows added from now on are scratch rows that [`Rows::rollback`] removes.
+    /// Indexes built later start unmarked, so mark after building every index the scratch rows need.
+    pub fn mark(&mut self) {
+        let end = self.rounds.len() as u32;
+        for index in &mut self.indexes {
+            index.mark = end;
+            index.undo.clear();
+        }
+    }
+
+    /// Removes the rows from `len` on, which must all have been added after the last [`Rows::mark`]
+    /// (at or before `len`): the relation, its dedup table and its indexes are as they were.
+    pub fn rollback(&mut self, len: usize) {
+        let arity = self.arity;
+        while self.rounds.len() > len {
+            let id = (self.rounds.len() - 1) as u32;
+            let start = id as usize * arity;
+            let hash = hash_values(self.values[start..start + arity].iter());
+            if let Ok(entry) = self.dedup.find_entry(hash, |&other| other == id) {
+                entry.remove();
+            }
+            for index in &mut self.indexes {
+                if index.next.len() == id as usize + 1 {
+                    index.remove_last(&self.values, arity, id);
+                }
+            }
+            self.values.truncate(start);
+            self.rounds.pop();
+        }
+        self.origins.truncate(len);
+    }
+
     /// Makes room for `additional` more rows.
     pub fn reserve(&mut self, additional: usize) {
         self.values.reserve(additional * self.arity);
@@ -231,6 +263,10 @@ pub struct Index {
     columns: Vec<usize>,
     groups: HashTable<Group>,
     next: Vec<u32>,
+    /// Rows from this id on are scratch rows ([`Rows::mark`]); `undo` holds, for each of them in order,
+    /// the group's previous last row (`NONE` when the row started its group).
+    mark: u32,
+    undo: Vec<u32>,
 }
 
 impl Index {
@@ -246,6 +282,8 @@ impl Index {
             columns,
             groups: HashTable::new(),
             next: Vec::with_capacity(rows.len()),
+            mark: NONE,
+            undo: vec![],
         };
         for id in 0..rows.len() as u32 {
             index.add(&rows.values, rows.arity, id);
@@ -279,12 +317,19 @@ impl Index {
                 .iter()
                 .all(|c| values[other + c] == values[base + c])
         };
+        let scratch = id >= self.mark;
         match self.groups.find_mut(hash, same) {
             Some(group) => {
+                if scratch {
+                    self.undo.push(group.last);
+                }
                 self.next[group.last as usize] = id;
                 group.last = id;
             }
             None => {
+                if scratch {
+                    self.undo.push(NONE);
+                }
                 let columns = &self.columns;
                 self.groups.insert_unique(
                     hash,
@@ -321,6 +366,23 @@ impl Index {
             row: first,
             end: end.min(u32::MAX as usize) as u32,
         }
+    }
+
+    /// Removes the scratch row `id`, the last row the index covers.
+    fn remove_last(&mut self, values: &[Value], arity: usize, id: u32) {
+        let hash = self.key_hash(values, arity, id);
+        let previous = self.undo.pop().unwrap_or(NONE);
+        if previous == NONE {
+            if let Ok(entry) = self.groups.find_entry(hash, |g| g.first == id) {
+                entry.remove();
+            }
+        } else if let Some(group) = self.groups.find_mut(hash, |g| g.last == id) {
+            group.last = previous;
+            if let Some(link) = self.next.get_mut(previous as usize) {
+                *link = NONE;
+            }
+        }
+        self.next.pop();
     }
 
     fn heap_bytes(&self) -> usize {
@@ -389,6 +451,32 @@ mod tests {
         assert_eq!(rows.origin(3), None);
         let empty = Rows::adopt(0, vec![], vec![origin(0), origin(1)]);
         assert_eq!(empty.len(), 1);
+    }
+
+    #[test]
+    fn rolling_back_scratch_rows_restores_dedup_and_indexes() {
+        let mut rows = Rows::new(2);
+        for (a, b) in [(1, 2), (1, 3), (2, 3)] {
+            rows.insert(&[v(a), v(b)], 0);
+        }
+        rows.ensure_index(&[0]);
+        rows.ensure_index(&[1]);
+        rows.mark();
+        for _ in 0..3 {
+            assert!(rows.insert(&[v(1), v(4)], 1));
+            assert!(rows.insert(&[v(9), v(3)], 1));
+            assert!(rows.insert(&[v(9), v(9)], 1));
+            assert_eq!(rows.lookup(&[0], &[v(1)], usize::MAX), vec![0, 1, 3]);
+            assert_eq!(rows.lookup(&[1], &[v(3)], usize::MAX), vec![1, 2, 4]);
+            assert_eq!(rows.lookup(&[0], &[v(9)], usize::MAX), vec![4, 5]);
+            rows.rollback(3);
+            assert_eq!(rows.len(), 3);
+            assert_eq!(rows.find(&[v(1), v(4)]), None);
+            assert_eq!(rows.lookup(&[0], &[v(1)], usize::MAX), vec![0, 1]);
+            assert_eq!(rows.lookup(&[1], &[v(3)], usize::MAX), vec![1, 2]);
+            assert_eq!(rows.lookup(&[0], &[v(9)], usize::MAX), Vec::<usize>::new());
+            assert_eq!(rows.find(&[v(2), v(3)]), Some(2));
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! and turns them into located diagnostics; [`inspect`] summarises what files give (`facts inspect`),
 //! with `infer` guessing relations and mappings when there is no policy.
 
-mod convert;
+pub(crate) mod convert;
 mod csv;
 mod infer;
 pub mod inspect;
