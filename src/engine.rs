@@ -136,6 +136,15 @@ impl Engine {
         .map_err(|e| eval_diagnostic(&e, program))
     }
 
+    /// Evaluates the policy over its facts, moving the base facts' rows into the model instead of
+    /// copying them (the lower peak memory for large loads). The engine keeps its data file names (which
+    /// explanations cite) but no rows: evaluating again needs the facts loaded again.
+    pub fn evaluate_consuming_facts(&mut self, options: &EvalOptions) -> Result<Model, EvalError> {
+        let mut owned = FactSet::for_program(&self.checked.program);
+        std::mem::swap(&mut owned.tables, &mut self.facts.tables);
+        crate::eval::evaluate_owned(&self.checked.program, owned, &mut self.values, options)
+    }
+
     /// Evaluates the policy over its facts.
     pub fn evaluate(&mut self, options: &EvalOptions) -> Result<Model, EvalError> {
         evaluate(

@@ -6,40 +6,123 @@
 //! `"YYYY-MM-DD"`, booleans as booleans).
 
 use comfy_table::{presets, ContentArrangement, Table};
-use serde_json::{Map, Value as Json};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use crate::eval::Model;
 use crate::ir::{Program, RelationId};
-use crate::value::ValueStore;
+use crate::value::{format_day, Value, ValueStore, ValueType};
 
 /// The sorted rows of each relation, rendered as the contract's JSON object.
+///
+/// Streams the rows through serde's pretty printer (no JSON tree is built), so the bytes are those of
+/// `serde_json::to_string_pretty` on the equivalent object at a fraction of the memory. A relation asked
+/// for twice appears once, where it was first asked for.
 pub fn json(
     model: &Model,
     program: &Program,
     values: &ValueStore,
     relations: &[RelationId],
 ) -> String {
-    let mut object = Map::new();
-    for &id in relations {
-        let rel = program.relation(id);
-        let rows: Vec<Json> = model
-            .sorted_rows(id, program, values)
-            .iter()
-            .map(|row| {
-                Json::Array(
-                    row.iter()
-                        .zip(&rel.columns)
-                        .map(|(v, c)| values.to_json(c.ty, *v))
-                        .collect(),
-                )
-            })
-            .collect();
-        object.insert(rel.name.clone(), Json::Array(rows));
+    let mut unique: Vec<RelationId> = Vec::with_capacity(relations.len());
+    for r in relations {
+        if !unique.contains(r) {
+            unique.push(*r);
+        }
     }
-    let mut out =
-        serde_json::to_string_pretty(&Json::Object(object)).unwrap_or_else(|_| "{}".into());
-    out.push('\n');
-    out
+    let sorted = sorted_row_ids(model, program, values, &unique);
+    let object = JsonObject {
+        model,
+        program,
+        values,
+        relations: &unique,
+        sorted: &sorted,
+    };
+    let mut out = serde_json::to_vec_pretty(&object).unwrap_or_else(|_| b"{}".to_vec());
+    out.push(b'\n');
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Each relation's row ids in ascending order of their values; relations sorted in parallel.
+fn sorted_row_ids(
+    model: &Model,
+    program: &Program,
+    values: &ValueStore,
+    relations: &[RelationId],
+) -> Vec<Vec<usize>> {
+    use rayon::prelude::*;
+    relations
+        .par_iter()
+        .map(|&id| model.sorted_row_ids(id, program, values))
+        .collect()
+}
+
+struct JsonObject<'a> {
+    model: &'a Model,
+    program: &'a Program,
+    values: &'a ValueStore,
+    relations: &'a [RelationId],
+    sorted: &'a [Vec<usize>],
+}
+
+struct JsonRows<'a> {
+    model: &'a Model,
+    relation: RelationId,
+    types: Vec<ValueType>,
+    values: &'a ValueStore,
+    ids: &'a [usize],
+}
+
+struct JsonRow<'a> {
+    row: &'a [Value],
+    types: &'a [ValueType],
+    values: &'a ValueStore,
+}
+
+impl Serialize for JsonObject<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.relations.len()))?;
+        for (&relation, ids) in self.relations.iter().zip(self.sorted) {
+            let rel = self.program.relation(relation);
+            let rows = JsonRows {
+                model: self.model,
+                relation,
+                types: rel.types(),
+                values: self.values,
+                ids,
+            };
+            map.serialize_entry(&rel.name, &rows)?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for JsonRows<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.ids.len()))?;
+        for &i in self.ids {
+            seq.serialize_element(&JsonRow {
+                row: self.model.row(self.relation, i),
+                types: &self.types,
+                values: self.values,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for JsonRow<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.row.len()))?;
+        for (&v, &ty) in self.row.iter().zip(self.types) {
+            match ty {
+                ValueType::Text => seq.serialize_element(self.values.text_of(v))?,
+                ValueType::Date => seq.serialize_element(&format_day(v.as_day()))?,
+                ValueType::Bool => seq.serialize_element(&v.as_bool())?,
+                ValueType::Number => seq.serialize_element(&self.values.to_json(ty, v))?,
+            }
+        }
+        seq.end()
+    }
 }
 
 /// One aligned table per relation, headed by its name and row count.

@@ -136,7 +136,7 @@ pub fn eval(
         }
         ids
     };
-    let model = match engine.evaluate(&common.eval_options()) {
+    let model = match engine.evaluate_consuming_facts(&common.eval_options()) {
         Ok(m) => m,
         Err(e) => {
             let d = accord::engine::eval_diagnostic(&e, engine.program());

@@ -97,6 +97,25 @@ impl Model {
         rows
     }
 
+    /// The row ids of `relation` in ascending order of the rows' values.
+    pub fn sorted_row_ids(
+        &self,
+        relation: RelationId,
+        program: &Program,
+        values: &ValueStore,
+    ) -> Vec<usize> {
+        let types = program
+            .relations
+            .get(relation.index())
+            .map(|r| r.types())
+            .unwrap_or_default();
+        let mut ids: Vec<usize> = (0..self.len(relation)).collect();
+        ids.sort_by(|&a, &b| {
+            values.compare_rows(&types, self.row(relation, a), self.row(relation, b))
+        });
+        ids
+    }
+
     /// Ids of the rows whose `columns` equal `key`, ascending; uses an index when one exists (see
     /// [`Model::ensure_index`]), otherwise scans.
     pub fn lookup(&self, relation: RelationId, columns: &[usize], key: &[Value]) -> Vec<usize> {

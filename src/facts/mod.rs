@@ -143,6 +143,11 @@ impl FactSet {
                 ..s
             }));
         for (mine, theirs) in self.tables.iter_mut().zip(other.tables) {
+            if mine.values.is_empty() && mine.origins.is_empty() && offset == 0 {
+                // Nothing to append to: take the rows as they are (no second copy at the peak).
+                *mine = theirs;
+                continue;
+            }
             mine.values.extend(theirs.values);
             mine.origins
                 .extend(theirs.origins.into_iter().map(|o| match o {
