@@ -229,6 +229,22 @@ impl Workload {
     }
 }
 
+/// A policy of `rules` rules over the workload's relations (for timing the checker): each grants one of
+/// 100 benefits for one destination and programme, the way a national library of MRA rules grows.
+pub fn many_rules(rules: usize) -> String {
+    let mut out = String::from(POLICY);
+    for i in 0..rules {
+        let (program, country) = PROGRAMS[i % PROGRAMS.len()];
+        let dest = COUNTRIES[(i / PROGRAMS.len()) % COUNTRIES.len()];
+        let _ = writeln!(
+            out,
+            "rule r{i} source \"generated rule {i}\":\n  shipment(s, e, _, {country}, {dest}, d) ∧ active(e, \"{program}\", until) ∧ d ≤ until ⇒ benefit_{}(s).",
+            i % 100
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
