@@ -27,6 +27,13 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Write a policy of R generated rules over the workload's relations to FILE (for timing `accord check`)
+    Rules {
+        /// Number of rules
+        rules: usize,
+        /// File to write
+        file: PathBuf,
+    },
     /// Time one decision per shipment of a generated DIR against its base facts (median, p99, max)
     Decide {
         /// A directory written by `gen`
@@ -42,6 +49,15 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Rules { rules, file } => {
+            match std::fs::write(&file, accord_bench::workload::many_rules(rules)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", file.display());
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Decide { dir, as_of, limit } => match decide(&dir, as_of, limit) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

@@ -177,20 +177,22 @@ pub fn apply_exceptions(rules: &[NamedRule], drafts: &mut Vec<Draft>, diags: &mu
             }
         }
     }
+    // Sets, not scans: a library of ten thousand rules must not cost ten thousand squared.
+    let excepted: std::collections::HashSet<&str> = rules
+        .iter()
+        .flat_map(|e| e.exceptions_to.iter().map(|b| b.text.as_str()))
+        .collect();
     let bases: Vec<(&str, usize)> = rules
         .iter()
-        .filter(|r| {
-            rules
-                .iter()
-                .any(|e| e.exceptions_to.iter().any(|b| b.text == r.name.text))
-        })
+        .filter(|r| excepted.contains(r.name.text.as_str()))
         .map(|r| (r.name.text.as_str(), r.index))
         .collect();
-    drafts.retain(|d| {
-        !rules
-            .iter()
-            .any(|r| !r.exceptions_to.is_empty() && r.index == d.source_rule)
-    });
+    let exceptions: std::collections::HashSet<usize> = rules
+        .iter()
+        .filter(|r| !r.exceptions_to.is_empty())
+        .map(|r| r.index)
+        .collect();
+    drafts.retain(|d| !exceptions.contains(&d.source_rule));
     drafts.extend(added);
     for (name, index) in bases {
         for draft in drafts.iter_mut().filter(|d| d.source_rule == index) {
