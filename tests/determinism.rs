@@ -325,4 +325,19 @@ fn the_shuffles_keep_the_content() {
     let mut p: Vec<i64> = parsed["p"].iter().map(|v| v[0].as_i64().unwrap()).collect();
     p.sort();
     assert_eq!(p, vec![1, 2, 3, 4]);
+    let csv = "id,n\na,1\nb,2\nc,3\nd,4\ne,5\n";
+    let out = shuffle_data(Path::new("t.csv"), csv, &mut rng);
+    assert!(out.starts_with("id,n\n"), "the header stays first: {out}");
+    assert_ne!(out, csv, "the rows move");
+    let (mut a, mut b): (Vec<&str>, Vec<&str>) = (csv.lines().collect(), out.lines().collect());
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    let lines = "{\"id\": 1}\n{\"id\": 2}\n{\"id\": 3}\n{\"id\": 4}\n";
+    let out = shuffle_data(Path::new("t.jsonl"), lines, &mut rng);
+    let (mut a, mut b): (Vec<&str>, Vec<&str>) = (lines.lines().collect(), out.lines().collect());
+    assert_ne!(a, b, "the lines move");
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
 }
