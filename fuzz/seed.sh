@@ -9,7 +9,7 @@ find .. -path ../fuzz -prune -o -path ../target -prune -o -name '*.accord' -prin
   cp "$f" "corpus/eval/$h"
 done
 i=0
-find ../tests/corpus/data-err ../examples -type f \( -name '*.json' -o -name '*.jsonl' -o -name '*.csv' \) | while read -r f; do
+find ../tests/corpus/err/data ../examples -type f \( -name '*.json' -o -name '*.jsonl' -o -name '*.csv' \) | while read -r f; do
   case "$f" in
     *.json) k='\x00' ;;
     *.jsonl) k='\x01' ;;

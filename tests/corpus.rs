@@ -1,5 +1,6 @@
 //! The policy corpus: every file under `tests/corpus/err/<code>/` must fail `accord check` with exit 1
-//! and a diagnostic of that code; its snapshot holds the source, then the rendered report. Every
+//! and a diagnostic of that code located at `[file:line:col]`; its snapshot holds the source, then the
+//! rendered report. (The bad data files, `tests/corpus/err/data/`, are `tests/data_errors.rs`'s.) Every
 //! contract example under `tests/corpus/ok/contract/` must evaluate to its solver-computed answer.
 
 mod common;
@@ -31,11 +32,54 @@ fn every_bad_policy_fails_with_its_diagnostic() {
             out.stderr
         );
         assert!(
-            out.stderr.contains(&format!("[{rel}:")),
-            "{rel}: the report names the file and line"
+            located(&out.stderr, &rel),
+            "{rel}: the report names the file, line and column:\n{}",
+            out.stderr
         );
         insta::assert_snapshot!(format!("{source}\n---- accord check {rel}\n{}", out.stderr));
     });
+}
+
+/// Whether `stderr` holds a location `[rel:LINE:COL]`.
+fn located(stderr: &str, rel: &str) -> bool {
+    stderr.match_indices(&format!("[{rel}:")).any(|(i, m)| {
+        let rest = &stderr[i + m.len()..];
+        let Some(end) = rest.find(']') else {
+            return false;
+        };
+        let parts: Vec<&str> = rest[..end].split(':').collect();
+        parts.len() == 2
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+#[test]
+fn the_held_out_corpus_is_large_enough() {
+    let count = |dir: &str, exts: &[&str]| {
+        fn walk(dir: &std::path::Path, exts: &[&str], n: &mut usize) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, exts, n);
+                } else if p
+                    .extension()
+                    .and_then(|x| x.to_str())
+                    .is_some_and(|x| exts.contains(&x))
+                {
+                    *n += 1;
+                }
+            }
+        }
+        let mut n = 0;
+        walk(&root().join(dir), exts, &mut n);
+        n
+    };
+    let policies = count("tests/corpus/err", &["accord"]);
+    let data = count("tests/corpus/err/data", &["json", "jsonl", "csv"]);
+    assert!(policies >= 60, "only {policies} bad policies");
+    assert!(data >= 30, "only {data} bad data files");
 }
 
 fn rows(value: &serde_json::Value) -> BTreeSet<String> {

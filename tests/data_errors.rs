@@ -1,4 +1,9 @@
-//! Data files that must fail to load: `tests/corpus/data-err/*.{json,jsonl,csv}`.
+//! Data files that must fail to load: `tests/corpus/err/data/*.{json,jsonl,csv}`.
+//!
+//! `data_errors` loads each through the library and snapshots the diagnostics;
+//! `every_bad_data_file_fails_the_cli` runs `accord eval tests/corpus/data_errors.accord --facts FILE`
+//! (the same relations, written as a policy) and demands exit 1 and a diagnostic located in the file
+//! (`[file:line:col]`), except for the problems of a whole file ([`WHOLE_FILE`]), which name it.
 //!
 //! Each file is loaded on its own against the small program below; the load must fail, and the snapshot
 //! holds the file's text (when short) and the rendered diagnostics. CSV files are named after their
@@ -7,6 +12,8 @@
 //! unknown) and `undeclared.csv` (a relation the program uses but does not declare). Record-shaped
 //! files named in [`RECORD_CASES`] have the mapping of [`mapping`]; `unmapped.json` and
 //! `unmapped_lines.jsonl` have none.
+
+mod common;
 
 use std::path::{Path, PathBuf};
 
@@ -151,7 +158,7 @@ fn relation_push(relations: &mut Vec<Relation>, name: &str) {
 
 #[test]
 fn data_errors() {
-    insta::glob!("corpus/data-err/*", |path| {
+    insta::glob!("corpus/err/data/*", |path| {
         let relative = relative(path);
         let program = program();
         let mut values = ValueStore::new();
@@ -180,6 +187,78 @@ fn data_errors() {
         let codes: Vec<&str> = diagnostics.iter().map(|d| d.code).collect();
         insta::assert_snapshot!(format!("{source}\n---- {}\n{rendered}", codes.join(" ")));
     });
+}
+
+/// Files whose problem is the file as a whole (empty; named after an unknown or undeclared
+/// relation): their diagnostic names the file but has no line to point at.
+const WHOLE_FILE: &[&str] = &["certifed.csv", "empty.csv", "undeclared.csv"];
+
+/// Whether `stderr` holds a location `[rel:LINE:COL]`.
+fn located(stderr: &str, rel: &str) -> bool {
+    stderr.match_indices(&format!("[{rel}:")).any(|(i, m)| {
+        let rest = &stderr[i + m.len()..];
+        let Some(end) = rest.find(']') else {
+            return false;
+        };
+        let mut parts = rest[..end].split(':');
+        let (Some(line), Some(col), None) = (parts.next(), parts.next(), parts.next()) else {
+            return false;
+        };
+        [line, col]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+#[test]
+fn every_bad_data_file_fails_the_cli() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/err/data");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("the data corpus")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 30, "only {} bad data files", files.len());
+    for path in files {
+        let rel = relative(&path).to_string_lossy().replace('\\', "/");
+        let out = common::accord(&[
+            "eval",
+            "tests/corpus/data_errors.accord",
+            "--facts",
+            &rel,
+            "--as-of",
+            "2025-01-01",
+        ]);
+        assert_eq!(out.code, 1, "{rel} must fail to load:\n{}", out.stderr);
+        assert!(out.stdout.is_empty(), "{rel}: nothing on stdout");
+        assert!(out.stderr.contains("accord::"), "{rel}: a diagnostic code");
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if WHOLE_FILE.contains(&name) {
+            assert!(
+                out.stderr.contains(&rel),
+                "{rel}: the diagnostic names the file:\n{}",
+                out.stderr
+            );
+        } else {
+            assert!(
+                located(&out.stderr, &rel),
+                "{rel}: a diagnostic located at file:line:col:\n{}",
+                out.stderr
+            );
+        }
+    }
+}
+
+#[test]
+fn located_reads_a_location() {
+    assert!(located("  ╭─[a/b.json:4:31]", "a/b.json"));
+    assert!(!located("  ╭─[a/b.json]", "a/b.json"));
+    assert!(!located("× `a/b.json` is empty", "a/b.json"));
+    assert!(!located("[a/b.json:4]", "a/b.json"));
 }
 
 /// The path relative to the package, so that snapshots do not depend on where the checkout is.

@@ -6,6 +6,14 @@
 //! arity 0–3 over numbers and texts, recursion, negation with and without wildcards, comparisons, binds,
 //! head arithmetic, count/sum/min/max aggregates, facts from the policy and from a fact set); a failing
 //! case prints its seed and the program. Programs that `stratify` rejects are skipped.
+//!
+//! Longer runs (documented in `docs/testing.md`, section "Differential testing"):
+//!
+//! - `ACCORD_DIFF_CASES=N` sets the number of proptest cases of `semi_naive_equals_naive` (default 3000);
+//! - `long_run` (ignored by default) checks the seeds `ACCORD_DIFF_START..ACCORD_DIFF_START+ACCORD_DIFF_CASES`
+//!   (default 0..1 000 000) one after the other and prints the figures;
+//! - `clingo_oracle` (ignored by default) translates programs to ASP (`support/asp.rs`) and has clingo
+//!   (`scripts/clingo-oracle.py`, `pip install --user clingo`) compare its answer set with accord's model.
 
 mod support;
 
@@ -13,9 +21,10 @@ use std::collections::BTreeSet;
 
 use accord::eval::{derivation, evaluate, evaluate_owned, Derivation, EvalOptions, Model};
 use accord::facts::FactSet;
-use accord::ir::{AggregateOp, CompareOp, Expr, Program, RelationId};
+use accord::ir::{AggregateOp, CompareOp, Expr, Program, RelationId, Term};
 use accord::value::{Number, Value, ValueStore, ValueType};
 use proptest::prelude::*;
+use support::asp;
 use support::random::{Generator, Rng};
 use support::*;
 
@@ -107,8 +116,16 @@ fn check(program: &Program, facts: &FactSet, values: &mut ValueStore) -> Result<
     Ok(true)
 }
 
+/// `ACCORD_DIFF_CASES` (a number), else `default`.
+fn env_count(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.replace('_', "").parse().ok())
+        .unwrap_or(default)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(3000))]
+    #![proptest_config(ProptestConfig::with_cases(env_count("ACCORD_DIFF_CASES", 3000) as u32))]
 
     #[test]
     fn semi_naive_equals_naive(seed in any::<u64>()) {
@@ -118,6 +135,138 @@ proptest! {
             prop_assert!(false, "seed {seed}: {message}\n{program:#?}\n{facts:?}");
         }
     }
+}
+
+/// The long run: every seed of a range, in order (`ACCORD_DIFF_START`, `ACCORD_DIFF_CASES`).
+/// `cargo test --release --test differential -- --ignored long_run --nocapture`
+#[test]
+#[ignore = "long: millions of programs; see docs/testing.md"]
+fn long_run() {
+    let start = env_count("ACCORD_DIFF_START", 0);
+    let cases = env_count("ACCORD_DIFF_CASES", 1_000_000);
+    let began = std::time::Instant::now();
+    let mut compared = 0u64;
+    for seed in start..start + cases {
+        let mut values = ValueStore::new();
+        let (program, facts) = Generator {
+            rng: Rng(seed),
+            values: &mut values,
+        }
+        .program();
+        match check(&program, &facts, &mut values) {
+            Ok(true) => compared += 1,
+            Ok(false) => {}
+            Err(message) => panic!("seed {seed}: {message}\n{program:#?}\n{facts:?}"),
+        }
+        if (seed - start + 1).is_multiple_of(100_000) {
+            eprintln!(
+                "{} programs, {compared} stratified and compared, {:.0?}",
+                seed - start + 1,
+                began.elapsed()
+            );
+        }
+    }
+    eprintln!(
+        "seeds {start}..{}: {cases} programs, {compared} stratified and compared, no disagreement ({:.0?})",
+        start + cases,
+        began.elapsed()
+    );
+}
+
+/// The external oracle: each stratifiable program of the seeds `ACCORD_CLINGO_START..+ACCORD_CLINGO_CASES`
+/// (default 0..10 000) is translated to ASP and solved by clingo, whose one answer set must be accord's
+/// model. Needs `python3` with the clingo package (`pip install --user clingo`).
+/// `cargo test --release --test differential -- --ignored clingo_oracle --nocapture`
+#[test]
+#[ignore = "needs clingo (pip install --user clingo); see docs/testing.md"]
+fn clingo_oracle() {
+    use std::io::Write;
+    let start = env_count("ACCORD_CLINGO_START", 0);
+    let cases = env_count("ACCORD_CLINGO_CASES", 10_000);
+    let dir = std::env::temp_dir().join(format!("accord-clingo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("cases.jsonl");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("cases file"));
+    let (mut written, mut untranslatable) = (0u64, 0u64);
+    for seed in start..start + cases {
+        let mut values = ValueStore::new();
+        let (program, facts) = Generator {
+            rng: Rng(seed),
+            values: &mut values,
+        }
+        .program();
+        if accord::stratify::stratify(&program).is_err() {
+            continue;
+        }
+        let model = evaluate(&program, &facts, &mut values, &EvalOptions::default())
+            .unwrap_or_else(|e| panic!("seed {seed}: evaluate failed: {e:?}"));
+        let rows: Vec<BTreeSet<Vec<Value>>> = (0..program.relations.len())
+            .map(|i| as_set(&model, RelationId(i as u32)))
+            .collect();
+        let (Some(text), Some(expected)) = (
+            asp::translate(&program, &facts, &values),
+            asp::atoms(&program, &rows, &values),
+        ) else {
+            untranslatable += 1;
+            continue;
+        };
+        let line = serde_json::json!({ "seed": seed, "program": text, "expected": expected });
+        writeln!(out, "{line}").expect("write a case");
+        written += 1;
+    }
+    out.flush().expect("flush");
+    drop(out);
+    eprintln!("{written} stratifiable programs written ({untranslatable} not translatable)");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/clingo-oracle.py");
+    let result = std::process::Command::new("python3")
+        .arg(script)
+        .arg(&path)
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    eprintln!("{stdout}{}", String::from_utf8_lossy(&result.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        result.status.success(),
+        "clingo disagrees with accord (or clingo is missing)"
+    );
+    assert!(stdout.contains(&format!("{written} programs compared, 0 disagreements")));
+}
+
+#[test]
+fn asp_translation_of_a_small_program() {
+    use ValueType::{Number as N, Text as T};
+    let mut values = ValueStore::new();
+    let mut p = Program::default();
+    let edge = relation(&mut p, "edge", &[N, T]);
+    let seen = relation(&mut p, "seen", &[N]);
+    let count = relation(&mut p, "count_by", &[T, N]);
+    let row = vec![values.number(Number::Int(1)), values.text("a\"b")];
+    fact(&mut p, edge, &row);
+    rule(
+        &mut p,
+        seen,
+        vec![Expr::Arith {
+            op: accord::value::ArithOp::Add,
+            ty: N,
+            lhs: Box::new(ev(0)),
+            rhs: Box::new(Expr::Const(values.number(Number::Int(1)))),
+        }],
+        vec![
+            atom(edge, vec![var(0), Term::Wildcard]),
+            neg(seen, vec![var(0)]),
+        ],
+        &[N],
+    );
+    aggregate(&mut p, AggregateOp::Count, edge, count, &[1], None);
+    let facts = FactSet::for_program(&p);
+    let text = asp::translate(&p, &facts, &values).expect("translates");
+    assert_eq!(
+        text,
+        "edge(1,\"a\\\"b\").\n\
+         seen((V0+1)) :- edge(V0,_), not seen(V0).\n\
+         count_by(X1,AggV) :- edge(_,X1), AggV = #count{ Y0 : edge(Y0,X1) }.\n"
+    );
 }
 
 #[test]

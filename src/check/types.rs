@@ -183,7 +183,7 @@ pub fn check(
                 DraftLiteral::Atom(a) | DraftLiteral::Negated(a) => {
                     check_atom(table, a, types, diags)
                 }
-                DraftLiteral::Compare { lhs, rhs, span, .. } => {
+                DraftLiteral::Compare { lhs, rhs, .. } => {
                     let (l, r) = (check_expr(lhs, types, diags), check_expr(rhs, types, diags));
                     if let (Some(l), Some(r)) = (l, r) {
                         if l != r {
@@ -194,7 +194,6 @@ pub fn check(
                                 )
                                 .label(lhs.span(), format!("a {l}"))
                                 .label(rhs.span(), format!("a {r}"))
-                                .label(*span, "")
                                 .help("both sides of a comparison must have the same type"),
                             );
                         }
@@ -223,6 +222,21 @@ fn check_atom(
         let Some(got) = check_expr(arg, types, diags) else {
             continue;
         };
+        if got != want && atom.relation.starts_with("__aggregate") {
+            // The aggregate's own result column: say so in the author's terms, not the auxiliary's.
+            diags.push(
+                Diagnostic::error(
+                    "type_mismatch",
+                    format!("the aggregate gives a {want}, but it is used as a {got}"),
+                )
+                .label(arg.span(), format!("gives a {want}"))
+                .help(format!(
+                    "compare or bind the aggregate with a {want} (`count` and `sum` give numbers; \
+                     `min` and `max` the type of the aggregated variable)"
+                )),
+            );
+            continue;
+        }
         if got != want {
             let what = match arg {
                 DraftExpr::Var(n, _) => format!("`{}` is a {got}", shown(n)),
@@ -256,10 +270,19 @@ fn check_expr(e: &DraftExpr, types: &VarTypes, diags: &mut Vec<Diagnostic>) -> O
             );
             let result = expr_type(e, types);
             if result.is_none() {
+                let help = if l == ValueType::Date && r == ValueType::Date {
+                    "the difference of two dates is not a number; to compare it with a number of days, \
+                     move the days to a date: `until < today + 90`, not `until - today < 90`"
+                } else {
+                    "arithmetic works on numbers; a date plus or minus a number of days is a date"
+                };
                 diags.push(
-                    Diagnostic::error("type_mismatch", format!("cannot apply `{}` to a {l} and a {r}", op.symbol()))
-                        .label(*span, "here")
-                        .help("arithmetic works on numbers; a date plus or minus a number of days is a date"),
+                    Diagnostic::error(
+                        "type_mismatch",
+                        format!("cannot apply `{}` to a {l} and a {r}", op.symbol()),
+                    )
+                    .label(*span, "here")
+                    .help(help),
                 );
             }
             result

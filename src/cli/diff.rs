@@ -43,7 +43,7 @@ pub fn diff(
     let options = DiffOptions {
         today,
         queried: query.to_vec(),
-        ..DiffOptions::default()
+        eval: common.eval_options(),
     };
     match diff::diff(&[old_path], &[new_path], facts, &options) {
         Ok(result) => {

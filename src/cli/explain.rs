@@ -74,6 +74,19 @@ pub fn explain(request: &Request, common: &Common) -> i32 {
                 .help("name policy files or directories before the atom: `accord explain policies/ 'fewer_exams(ACME)'`"),
         );
     }
+    if let Some(depth) = request.depth.filter(|d| *d > explain::MAX_DEPTH) {
+        return fail(
+            Diagnostic::error(
+                "bad_argument",
+                format!("`--depth {depth}` is deeper than explanations go"),
+            )
+            .help(format!(
+                "explanations are at most {} levels deep; ask for `--depth {}` or less",
+                explain::MAX_DEPTH,
+                explain::MAX_DEPTH
+            )),
+        );
+    }
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
     let Some((mut engine, model, today)) = prepare(&paths, &request.facts, common) else {
         return 1;
@@ -127,6 +140,10 @@ pub fn explain(request: &Request, common: &Common) -> i32 {
     }
     let total = matches(&mut ctx, &goal, options.limit.saturating_add(1)).len();
     let proofs = explain::explain(&mut ctx, &goal, &options);
+    let depth = options.depth.unwrap_or(explain::DEFAULT_PROOF_DEPTH);
+    if let Some(d) = explain::depth_diagnostic(&ctx, &proofs, depth) {
+        report(&[d], ctx.sources);
+    }
     let shown = goal.display(ctx.program, ctx.values);
     match request.format {
         Format::Json => {
@@ -198,6 +215,9 @@ pub fn eval_explanations(
     let mut proofs = vec![];
     for goal in &rows {
         proofs.extend(explain::explain(&mut ctx, goal, &options));
+    }
+    if let Some(d) = explain::depth_diagnostic(&ctx, &proofs, explain::DEFAULT_PROOF_DEPTH) {
+        report(&[d], ctx.sources);
     }
     Ok(match format {
         Format::Json => serde_json::to_string_pretty(&serde_json::Value::Array(

@@ -89,7 +89,7 @@ pub enum Command {
         why_not: bool,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// How deep proofs go (why-not descents: default 4)
+        /// How deep proofs go (default 100; why-not descents: default 4; at most 1000)
         #[arg(long, value_name = "N")]
         depth: Option<usize>,
         /// How many matches of an atom with variables to explain

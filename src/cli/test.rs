@@ -17,7 +17,7 @@ pub fn test(paths: &[PathBuf], filter: Option<&str>, format: Format, common: &Co
     let options = TestOptions {
         today,
         filter: filter.map(str::to_string),
-        ..TestOptions::default()
+        eval: common.eval_options(),
     };
     let reports: Vec<_> = paths.iter().flat_map(|p| run_path(p, &options)).collect();
     for r in &reports {

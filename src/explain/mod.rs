@@ -35,6 +35,7 @@
 mod describe;
 pub mod goal;
 mod json;
+mod limit;
 mod proof;
 mod render;
 pub(crate) mod search;
@@ -45,6 +46,7 @@ mod tests;
 
 pub use goal::{parse_goal, Goal, GoalArg};
 pub use json::{proof_json, why_not_json};
+pub use limit::{depth_cut, depth_diagnostic, DepthCut};
 pub use proof::{explain, Node, Premise, Proof, Step};
 pub use render::{render_text, render_why_not};
 pub use whynot::{why_not, Attempt, Failure, RuleAttempt, Stop, WhyNot};
@@ -58,10 +60,21 @@ use crate::ir::{Program, RelationId};
 use crate::syntax::SourceMap;
 use crate::value::ValueStore;
 
+/// How deep a proof goes unless asked otherwise (`--depth N`): far deeper than any policy's own
+/// reasoning, yet a recursive chain (a path over thousands of links) is cut, with [`depth_diagnostic`]
+/// saying where, instead of drawing thousands of levels.
+pub const DEFAULT_PROOF_DEPTH: usize = 100;
+/// How deep a why-not descends unless asked otherwise.
+pub const DEFAULT_WHY_NOT_DEPTH: usize = 4;
+/// The deepest any explanation goes, whatever is asked: proofs and why-nots are built by recursion, and
+/// this bound keeps it far from the stack's limit (`--depth` above it is refused by the CLI).
+pub const MAX_DEPTH: usize = 1000;
+
 /// Limits of one explanation.
 #[derive(Clone, Debug)]
 pub struct ExplainOptions {
-    /// How deep proofs (and why-not descents) go; `None`: proofs to the base facts, why-nots 4 levels.
+    /// How deep proofs (and why-not descents) go; `None`: proofs [`DEFAULT_PROOF_DEPTH`] levels,
+    /// why-nots [`DEFAULT_WHY_NOT_DEPTH`]. Never more than [`MAX_DEPTH`].
     pub depth: Option<usize>,
     /// How many matches of an atom with variables are explained.
     pub limit: usize,

@@ -125,7 +125,10 @@ impl Prover {
         Prover {
             shown: FxHashMap::default(),
             next: 1,
-            depth: options.depth.unwrap_or(usize::MAX),
+            depth: options
+                .depth
+                .unwrap_or(super::DEFAULT_PROOF_DEPTH)
+                .min(super::MAX_DEPTH),
             budget: options.budget,
         }
     }

@@ -115,7 +115,12 @@ fn analyse(
         out.stopped = Some(Stop::Recursion);
         return out;
     }
-    if depth >= options.depth.unwrap_or(4) {
+    if depth
+        >= options
+            .depth
+            .unwrap_or(super::DEFAULT_WHY_NOT_DEPTH)
+            .min(super::MAX_DEPTH)
+    {
         out.stopped = Some(Stop::Depth);
         return out;
     }

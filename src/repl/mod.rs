@@ -7,13 +7,15 @@
 //!
 //! Modules: `session` (state, loading, typed statements, dispatch), `commands` (queries and the
 //! read-only commands), `whatif` (the change log: `:assert`, `:retract`, `:undo`, `:reset`, `:whatif`),
-//! `lex` (token classes for highlighting and completion).
+//! `lex` (token classes for highlighting and completion), `confine` (`:load` reads only inside the
+//! session's roots).
 //!
 //! Invariants: a failed input changes nothing (the program, facts and change log stay as they were);
 //! every diagnostic an input produces points into a source the session can render (typed inputs are
 //! named `<repl>:N`, N counting inputs from 1); output is deterministic (rows sorted by value).
 
 mod commands;
+mod confine;
 mod incremental;
 pub mod lex;
 mod session;

@@ -31,6 +31,8 @@ pub struct SessionOptions {
     pub facts: Vec<PathBuf>,
     /// The evaluation date, as a day number.
     pub today: i32,
+    /// Limits of every evaluation the session runs (`--max-facts`, `--timeout`).
+    pub eval: crate::eval::EvalOptions,
 }
 
 /// How results print.
@@ -98,13 +100,17 @@ pub struct Session {
     pub(super) limit: usize,
     pub(super) format: Format,
     pub(super) timing: bool,
+    /// Where `:load` may read (see `confine`).
+    pub(super) roots: Vec<PathBuf>,
 }
 
 impl Session {
     /// Loads the policy and data; the diagnostics (and their sources) when that fails.
     pub fn start(options: SessionOptions) -> Result<Session, (Vec<Diagnostic>, SourceMap)> {
         let (engine, _) = build_engine(&options.policy, &options.facts, &[], options.today)?;
+        let roots = super::confine::session_roots(&options.policy);
         Ok(Session {
+            roots,
             engine,
             options,
             typed: vec![],
@@ -334,6 +340,9 @@ impl Session {
             );
         }
         let path = PathBuf::from(rest);
+        if let Err(d) = self.confine_load(rest, &path) {
+            return Outcome::error(d);
+        }
         if is_data_path(&path) {
             let before = self.engine.facts.len();
             if let Err(diags) = self.engine.load_facts(std::slice::from_ref(&path)) {
@@ -497,7 +506,7 @@ impl Session {
 
     /// `:why ATOM` and `:whynot ATOM`, by [`crate::explain`] over the current model.
     fn explain(&mut self, why_not: bool, rest: &str) -> Outcome {
-        use crate::explain::{self, Context, ExplainOptions};
+        use crate::explain::{self, Context, ExplainOptions, DEFAULT_PROOF_DEPTH};
         let name = if why_not { "whynot" } else { "why" };
         if rest.is_empty() {
             return Outcome::error(
@@ -526,6 +535,7 @@ impl Session {
         let options = ExplainOptions::default();
         let json = self.format == Format::Json;
         let mut ctx = Context::new(model, program, facts, values, sources);
+        let mut warnings = vec![];
         let text = if why_not {
             let why = explain::why_not(&mut ctx, &goal, &options);
             if json {
@@ -543,6 +553,9 @@ impl Session {
                         .help(format!("`:whynot {rest}` shows why")),
                 );
             }
+            if let Some(d) = explain::depth_diagnostic(&ctx, &proofs, DEFAULT_PROOF_DEPTH) {
+                warnings.push(d);
+            }
             if json {
                 let all: Vec<serde_json::Value> = proofs
                     .iter()
@@ -556,7 +569,10 @@ impl Session {
                     .collect()
             }
         };
-        Outcome::text(text)
+        Outcome {
+            diagnostics: warnings,
+            ..Outcome::text(text)
+        }
     }
 
     /// A timing line when `:time on`.

@@ -11,6 +11,7 @@ fn example() -> Session {
         policy: vec![root.join("policy.accord")],
         facts: vec![root.join("data.json")],
         today: parse_date("2025-08-01").unwrap_or_default(),
+        ..SessionOptions::default()
     })
     .map_err(|(d, _)| d)
     .expect("the example loads")
