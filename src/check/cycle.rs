@@ -67,16 +67,19 @@ pub(super) fn cycle_diagnostic(program: &Program, cycle: &NegativeCycle) -> Diag
         } else if aux(step.from) && !aux(step.to) {
             format!("{} uses the aggregate's result", name(step.to))
         } else {
-            format!(
-                "{} {} {}",
-                name(step.to),
-                if step.negative {
-                    "depends on the absence of"
-                } else {
-                    "depends on"
-                },
-                name(step.from)
-            )
+            // "the exceptions to `x`" is plural: "depend", not "depends".
+            let to = name(step.to);
+            let verb = if to.starts_with("the exceptions") {
+                "depend"
+            } else {
+                "depends"
+            };
+            let what = if step.negative {
+                " on the absence of"
+            } else {
+                " on"
+            };
+            format!("{to} {verb}{what} {}", name(step.from))
         };
         let span = if let Some(rule) = step.rule {
             let r = program.rule(rule);
