@@ -81,6 +81,7 @@ fn what_if_latency() {
         policy: vec![common::root().join("examples/us-mx/policy.accord")],
         facts,
         today: parse_date("2025-08-01").unwrap(),
+        ..SessionOptions::default()
     })
     .map_err(|(d, _)| d)
     .unwrap();

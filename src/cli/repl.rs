@@ -40,6 +40,7 @@ pub fn repl(paths: &[PathBuf], facts: &[PathBuf], strict: bool, common: &Common)
         policy: paths.to_vec(),
         facts: facts.to_vec(),
         today,
+        eval: common.eval_options(),
     }) {
         Ok(s) => s,
         Err((diagnostics, sources)) => {

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use crate::diagnostic::Diagnostic;
 use crate::engine::{eval_diagnostic, Engine};
-use crate::eval::{evaluate, EvalOptions, Model};
+use crate::eval::{evaluate, Model};
 use crate::facts::{FactOrigin, Table};
 use crate::ir::{Program, RelationId, RelationKind};
 use crate::syntax::ast::{Atom, Expr, Formula, Item, Literal};
@@ -303,7 +303,7 @@ impl Session {
             &program,
             &facts,
             &mut self.engine.values,
-            &EvalOptions::default(),
+            &self.options.eval,
         )
         .map_err(|e| eval_diagnostic(&e, &program))
     }
