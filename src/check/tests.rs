@@ -116,7 +116,7 @@ fn long_conjunctions_are_refused_before_expansion() {
     // Linear: about a second in a debug build; the quadratic expansion took minutes.
     assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
     // With `∨` alternatives in front, every alternative is refused once it is too long.
-    let ors = vec!["(a(x) ∨ c(x))"; 3].join(" ∧ ");
+    let ors = ["(a(x) ∨ c(x))"; 3].join(" ∧ ");
     let long = vec!["a(x)"; 300].join(" ∧ ");
     let c = codes(&format!("a(1). c(2).\n{ors} ∧ {long} ⇒ b(x).\n"));
     assert!(
