@@ -1,7 +1,8 @@
 //! REPL lines → a session over the U.S.–Mexico example: never panics, never hangs.
 //!
-//! Each execution starts a fresh [`Session`] over `examples/us-mx` (policy and data, embedded and
-//! written once per process to a private temporary directory, with `extra.accord` to `:load`), then
+//! Each execution starts from a [`Session`] over `examples/us-mx` (policy and data, embedded and
+//! written once per process to a private temporary directory, with `extra.accord` to `:load`; the
+//! session is started once and cloned for every execution, which is what makes the target fast), then
 //! feeds the input line by line as the scripted front end does (`src/cli/repl.rs`): lines of an
 //! unfinished statement are joined, every complete input goes to `Session::run_line`, its diagnostics
 //! are rendered, and `:quit` ends the script. Lexing for highlighting runs on every line too.
@@ -68,23 +69,35 @@ fn confine(input: &str, dir: &std::path::Path) -> Option<String> {
     plain.then(|| format!(":load {}", dir.join(rest).display()))
 }
 
+/// The session every execution starts from: started once per thread, cloned for each input.
+fn start() -> Session {
+    thread_local! {
+        static PROTOTYPE: Session = {
+            let dir = workspace();
+            let options = SessionOptions {
+                policy: vec![dir.join("policy.accord")],
+                facts: vec![dir.join("data.json")],
+                today: TODAY,
+                eval: EvalOptions {
+                    max_facts: 20_000,
+                    timeout: Some(Duration::from_millis(200)),
+                },
+            };
+            match Session::start(options) {
+                Ok(s) => s,
+                Err(_) => panic!("the example policy loads"),
+            }
+        };
+    }
+    PROTOTYPE.with(Session::clone)
+}
+
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
     let dir = workspace();
-    let options = SessionOptions {
-        policy: vec![dir.join("policy.accord")],
-        facts: vec![dir.join("data.json")],
-        today: TODAY,
-        eval: EvalOptions {
-            max_facts: 20_000,
-            timeout: Some(Duration::from_millis(200)),
-        },
-    };
-    let Ok(mut session) = Session::start(options) else {
-        panic!("the example policy loads");
-    };
+    let mut session = start();
     let mut pending = String::new();
     let mut inputs = 0;
     for line in text.lines() {

@@ -88,7 +88,9 @@ pub(super) struct Typed {
     pub parsed: SourceFile,
 }
 
-/// An analyst's session.
+/// An analyst's session. A clone is an independent session in the same state (the fuzz target
+/// starts one and clones it for every input).
+#[derive(Clone)]
 pub struct Session {
     pub(super) engine: Engine,
     pub(super) options: SessionOptions,
