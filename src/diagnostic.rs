@@ -159,6 +159,9 @@ struct Report {
 
 impl Report {
     fn build(d: &Diagnostic, sources: &SourceMap) -> Report {
+        if d.labels.iter().any(|l| on_long_line(l.span, sources)) {
+            return Report::without_snippets(d, sources);
+        }
         let primary_file = d.labels.first().map(|l| l.span.file);
         let mut labels = vec![];
         let mut related = vec![];
@@ -198,6 +201,55 @@ impl Report {
             related,
         }
     }
+}
+
+impl Report {
+    /// The labels as locations in the help text, without snippets.
+    fn without_snippets(d: &Diagnostic, sources: &SourceMap) -> Report {
+        let mut help: Vec<String> = d
+            .labels
+            .iter()
+            .map(|l| {
+                let (line, column) = sources.line_col(l.span);
+                let place = format!("{}:{line}:{column}", sources.get(l.span.file).name);
+                match l.text.as_str() {
+                    "" => format!("at {place} (the line is too long to show)"),
+                    text => format!("at {place} (the line is too long to show): {text}"),
+                }
+            })
+            .collect();
+        help.extend(d.help.clone());
+        Report {
+            code: format!("accord::{}", d.code),
+            severity: d.severity,
+            message: d.message.clone(),
+            help: Some(help.join("\n")),
+            source: None,
+            labels: vec![],
+            related: vec![],
+        }
+    }
+}
+
+/// Lines longer than this (in bytes) are not drawn: miette pads an underline with `{:width$}`, which
+/// panics past 65 535 columns, and a byte can take up to 4 columns (a tab).
+const MAX_DRAWN_LINE: usize = 16_000;
+
+/// Whether the span starts or ends on a line too long to draw.
+fn on_long_line(span: Span, sources: &SourceMap) -> bool {
+    let text = sources.get(span.file).text.as_bytes();
+    [span.start, span.end].iter().any(|&at| {
+        let at = (at as usize).min(text.len());
+        let start = text[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = text[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| at + i);
+        end - start > MAX_DRAWN_LINE
+    })
 }
 
 fn to_source_span(span: Span, sources: &SourceMap) -> SourceSpan {
@@ -303,5 +355,29 @@ mod tests {
         assert!(out.contains("accord::unknown_relation"), "{out}");
         assert!(out.contains("p.accord:2:1"), "{out}");
         assert!(out.contains("help: declare it"), "{out}");
+    }
+
+    /// Found by fuzzing (`fuzz/`, target `check`): miette panicked drawing a label more than 65 535
+    /// columns into a line ("Formatting argument out of range"). Regression input
+    /// `tests/corpus/no_panic/long_line_label.accord`.
+    #[test]
+    fn labels_on_very_long_lines_are_located_not_drawn() {
+        let mut sources = SourceMap::new();
+        let text = format!("a(1).\n{}b(x) ⇒ c(x).\n", "a(x) ∧ ".repeat(20_000));
+        let at = text.find("b(x)").unwrap_or(0);
+        let f = sources.add("p.accord", None, text);
+        let d = Diagnostic::error("unknown_relation", "unknown relation `b`")
+            .label(Span::new(f, at, at + 1), "not declared")
+            .help("declare it");
+        let out = render(&d, &sources, RenderOptions::default());
+        assert!(out.contains("accord::unknown_relation"), "{out}");
+        assert!(out.contains("at p.accord:2:"), "{out}");
+        assert!(out.contains("not declared"), "{out}");
+        assert!(out.contains("declare it"), "{out}");
+        // A short line is still drawn.
+        let g = sources.add("q.accord", None, "b(x) ⇒ c(x).\n".into());
+        let d = Diagnostic::error("unknown_relation", "unknown relation `b`")
+            .label(Span::new(g, 0, 1), "not declared");
+        assert!(render(&d, &sources, RenderOptions::default()).contains("q.accord:1:1"));
     }
 }

@@ -23,7 +23,7 @@ pub struct Failure {
 }
 
 /// A checked policy with its base facts.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Engine {
     pub sources: SourceMap,
     pub values: ValueStore,

@@ -32,6 +32,12 @@ pub struct Expander {
 /// walk a rule's premises recursively.
 const MAX_PREMISES: usize = 256;
 
+fn too_many_premises(count: usize, span: Span) -> Diagnostic {
+    Diagnostic::error("too_many_premises", format!("a rule with {count} premises"))
+        .label(span, format!("at most {MAX_PREMISES} premises in one rule"))
+        .help("split the rule: name groups of premises with rules of their own")
+}
+
 fn prim_span(prim: &Prim) -> Span {
     match prim {
         Prim::Atom(a) => a.span,
@@ -138,9 +144,21 @@ impl Expander {
                 out
             }
             Formula::And(parts, span) => {
+                // Every alternative gets at least one premise from each part: a conjunction that is
+                // too long is rejected before it is expanded (copying it part by part was quadratic).
+                if parts.len() > MAX_PREMISES {
+                    self.diagnostics.push(too_many_premises(parts.len(), *span));
+                    return None;
+                }
                 let mut out: Vec<Vec<Prim>> = vec![vec![]];
                 for p in parts {
                     let alternatives = self.dnf(p)?;
+                    if let [only] = alternatives.as_slice() {
+                        for prefix in &mut out {
+                            prefix.extend(only.iter().cloned());
+                        }
+                        continue;
+                    }
                     if out.len() * alternatives.len() > MAX_DISJUNCTS {
                         self.diagnostics.push(
                             Diagnostic::error(
@@ -173,14 +191,7 @@ impl Expander {
     fn conjunction(&mut self, prims: &[Prim], subject: Option<&Name>) -> Option<Vec<DraftLiteral>> {
         if prims.len() > MAX_PREMISES {
             let span = prim_span(&prims[0]).to(prim_span(&prims[prims.len() - 1]));
-            self.diagnostics.push(
-                Diagnostic::error(
-                    "too_many_premises",
-                    format!("a rule with {} premises", prims.len()),
-                )
-                .label(span, format!("at most {MAX_PREMISES} premises in one rule"))
-                .help("split the rule: name groups of premises with rules of their own"),
-            );
+            self.diagnostics.push(too_many_premises(prims.len(), span));
             return None;
         }
         let mut body = vec![];

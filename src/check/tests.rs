@@ -103,3 +103,29 @@ fn the_us_mx_example_checks() {
         );
     }
 }
+
+/// Found by fuzzing (`fuzz/`, target `check`): a long conjunction was expanded by copying it once per
+/// premise (quadratic time and memory: 15 000 premises took minutes and gigabytes). It is now refused
+/// before expansion; regression input `tests/corpus/no_panic/many_premises.accord`.
+#[test]
+fn long_conjunctions_are_refused_before_expansion() {
+    let long = vec!["a(x)"; 20_000].join(" ∧ ");
+    let start = std::time::Instant::now();
+    let c = codes(&format!("a(1).\n{long} ⇒ b(x).\n"));
+    assert_eq!(c, vec!["too_many_premises"]);
+    // Linear: about a second in a debug build; the quadratic expansion took minutes.
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    // With `∨` alternatives in front, every alternative is refused once it is too long.
+    let ors = ["(a(x) ∨ c(x))"; 3].join(" ∧ ");
+    let long = vec!["a(x)"; 300].join(" ∧ ");
+    let c = codes(&format!("a(1). c(2).\n{ors} ∧ {long} ⇒ b(x).\n"));
+    assert!(
+        !c.is_empty() && c.iter().all(|&d| d == "too_many_premises"),
+        "{c:?}"
+    );
+    // At the limit a conjunction still checks, alternatives and all.
+    let ok = vec!["a(x)"; 250].join(" ∧ ");
+    let checked = run(&format!("a(1). c(2).\n(a(x) ∨ c(x)) ∧ {ok} ⇒ b(x).\n"))
+        .unwrap_or_else(|d| panic!("{d:?}"));
+    assert_eq!(checked.program.rules.len(), 2);
+}

@@ -11,7 +11,7 @@ use std::time::Instant;
 use crate::check::{check, CheckOptions};
 use crate::diagnostic::{did_you_mean, render_all, Diagnostic, RenderOptions};
 use crate::engine::Engine;
-use crate::eval::Model;
+use crate::eval::{EvalOptions, Model};
 use crate::facts::FactSet;
 use crate::ir::{RelationKind, RulePurpose};
 use crate::syntax::ast::{Item, SourceFile};
@@ -31,8 +31,9 @@ pub struct SessionOptions {
     pub facts: Vec<PathBuf>,
     /// The evaluation date, as a day number.
     pub today: i32,
-    /// Limits of every evaluation the session runs (`--max-facts`, `--timeout`).
-    pub eval: crate::eval::EvalOptions,
+    /// The limits on every evaluation the session runs (the CLI's `--max-facts` and `--timeout`): a
+    /// typed rule such as `n(x) ⇒ n(x + 1)` ends with a diagnostic instead of running on.
+    pub eval: EvalOptions,
 }
 
 /// How results print.
@@ -87,7 +88,9 @@ pub(super) struct Typed {
     pub parsed: SourceFile,
 }
 
-/// An analyst's session.
+/// An analyst's session. A clone is an independent session in the same state (the fuzz target
+/// starts one and clones it for every input).
+#[derive(Clone)]
 pub struct Session {
     pub(super) engine: Engine,
     pub(super) options: SessionOptions,

@@ -51,6 +51,32 @@ fn errors_leave_the_session_usable() {
     assert!(!run(&mut s, "reduced_exams(S03)").failed());
 }
 
+/// Found by fuzzing (`fuzz/`, target `repl`): the session ignored the evaluation limits, so a typed rule
+/// that computes new values ran until memory ran out. Regression input:
+/// `tests/corpus/no_panic/repl_unbounded_rule.repl`.
+#[test]
+fn evaluations_stop_at_the_session_limits() {
+    let mut s = example();
+    s.options.eval = crate::eval::EvalOptions {
+        max_facts: 10_000,
+        timeout: Some(std::time::Duration::from_secs(20)),
+    };
+    assert!(!run(&mut s, "relation n(k: number).").failed());
+    assert!(!run(&mut s, "n(0).").failed());
+    assert!(!run(&mut s, "n(x) ⇒ n(x + 1).").failed());
+    let out = run(&mut s, "n(5)");
+    assert_eq!(out.diagnostics[0].code, "too_many_facts");
+    assert!(
+        out.diagnostics[0].message.contains("`n`"),
+        "{:?}",
+        out.diagnostics[0]
+    );
+    assert_eq!(
+        run(&mut s, ":why n(5)").diagnostics[0].code,
+        "too_many_facts"
+    );
+}
+
 #[test]
 fn typed_rules_join_the_policy() {
     let mut s = example();
