@@ -103,6 +103,35 @@ impl Engine {
 
     /// Prepares per-decision answers (see [`Decider`]): the facts loaded so far are the base; each
     /// decision adds rows of the `inputs` relations and reports the new rows of the `outputs`.
+    ///
+    /// ```
+    /// use accord::check::CheckOptions;
+    /// use accord::engine::Engine;
+    /// use accord::eval::EvalOptions;
+    ///
+    /// let dir = std::env::temp_dir().join(format!("accord-doc-prepare-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// std::fs::write(dir.join("policy.accord"), "
+    ///     relation certified(company: text, program: text).
+    ///     relation shipment(id: text, exporter: text, destination: text).
+    ///     program(NEEC, MX). mra(MX, US).
+    ///     shipment(s, e, dest) ∧ certified(e, p) ∧ program(p, home) ∧ mra(home, dest) ⇒ fewer_exams(s).
+    /// ").unwrap();
+    /// std::fs::write(dir.join("certified.csv"), "company,program\nACME,NEEC\n").unwrap();
+    ///
+    /// let mut engine = Engine::load(&[dir.join("policy.accord")], &CheckOptions::default()).unwrap();
+    /// engine.load_facts(&[dir.join("certified.csv")]).unwrap();
+    /// let mut decider = engine.prepare(&["shipment"], &["fewer_exams"], &EvalOptions::default()).unwrap();
+    ///
+    /// let (relation, row) = decider.row("shipment", &["S1", "ACME", "US"]).unwrap();
+    /// let decision = decider.decide(&[(relation, &row)]).unwrap();
+    /// let fewer_exams = decider.program().relation_id("fewer_exams").unwrap();
+    /// assert!(decision.concludes(fewer_exams, &[row[0]]));
+    ///
+    /// let (relation, row) = decider.row("shipment", &["S2", "ACME", "CA"]).unwrap();
+    /// assert!(decider.decide(&[(relation, &row)]).unwrap().added.is_empty());
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
     pub fn prepare(
         &self,
         inputs: &[&str],

@@ -6,6 +6,8 @@
 //! `"YYYY-MM-DD"`, booleans as booleans).
 
 use comfy_table::{presets, ContentArrangement, Table};
+use std::io::Write as _;
+
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use crate::eval::Model;
@@ -23,6 +25,21 @@ pub fn json(
     values: &ValueStore,
     relations: &[RelationId],
 ) -> String {
+    let mut out = Vec::new();
+    if write_json(&mut out, model, program, values, relations).is_err() {
+        return "{}\n".to_string();
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`json`], written to `writer` as it is rendered (the batch's output never exists whole in memory).
+pub fn write_json(
+    writer: impl std::io::Write,
+    model: &Model,
+    program: &Program,
+    values: &ValueStore,
+    relations: &[RelationId],
+) -> std::io::Result<()> {
     let mut unique: Vec<RelationId> = Vec::with_capacity(relations.len());
     for r in relations {
         if !unique.contains(r) {
@@ -37,9 +54,10 @@ pub fn json(
         relations: &unique,
         sorted: &sorted,
     };
-    let mut out = serde_json::to_vec_pretty(&object).unwrap_or_else(|_| b"{}".to_vec());
-    out.push(b'\n');
-    String::from_utf8(out).unwrap_or_default()
+    let mut writer = std::io::BufWriter::with_capacity(1 << 16, writer);
+    serde_json::to_writer_pretty(&mut writer, &object)?;
+    writer.write_all(b"\n")?;
+    writer.flush()
 }
 
 /// Each relation's row ids in ascending order of their values; relations sorted in parallel.

@@ -153,6 +153,19 @@ pub fn eval(
         None
     };
     let program = engine.program();
+    if let (Format::Json, None) = (format, &explanations) {
+        // The batch's JSON goes straight to stdout as it is rendered.
+        let stdout = std::io::stdout().lock();
+        return match accord::output::write_json(stdout, &model, program, &engine.values, &relations)
+        {
+            Ok(()) => 0,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+            Err(e) => fail(
+                Diagnostic::error("io", format!("cannot write the output: {e}"))
+                    .help("check that the output can be written"),
+            ),
+        };
+    }
     let out = match (format, explanations) {
         (Format::Json, Some(proofs)) => {
             let parse = |text: &str| {
