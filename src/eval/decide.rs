@@ -24,7 +24,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::eval::exec::{Exec, ExecError, Window};
+use crate::eval::exec::{Exec, Window};
 use crate::eval::plan::{self, Plan, Version};
 use crate::eval::storage::Rows;
 use crate::eval::{evaluate, EvalError, EvalOptions, Model};
@@ -502,18 +502,7 @@ fn run(
         ticks: 0,
     };
     exec.run(plan, rule.vars.len(), &rule.head_args)
-        .map_err(|e| match e {
-            ExecError::Arithmetic(error) => EvalError::Arithmetic { rule: id, error },
-            ExecError::Timeout => EvalError::Timeout {
-                relation: rule.head,
-                rule: Some(id),
-            },
-            ExecError::Full => EvalError::TooManyFacts {
-                relation: rule.head,
-                rule: Some(id),
-                limit: options.max_facts,
-            },
-        })
+        .map_err(|e| super::exec_error(e, id, rule.head, options.max_facts))
 }
 
 #[cfg(test)]

@@ -140,6 +140,22 @@ pub fn evaluate_owned(
     run(program, Base::Owned(facts), values, options)
 }
 
+/// An executor's stop as the evaluation error that names rule `id` and the relation it concludes.
+fn exec_error(error: ExecError, id: RuleId, relation: RelationId, limit: usize) -> EvalError {
+    match error {
+        ExecError::Arithmetic(error) => EvalError::Arithmetic { rule: id, error },
+        ExecError::Timeout => EvalError::Timeout {
+            relation,
+            rule: Some(id),
+        },
+        ExecError::Full => EvalError::TooManyFacts {
+            relation,
+            rule: Some(id),
+            limit,
+        },
+    }
+}
+
 /// Where the base facts come from.
 enum Base<'f> {
     Borrowed(&'f FactSet),
@@ -368,18 +384,7 @@ impl Engine<'_> {
             ticks: 0,
         };
         exec.run(plan, rule.vars.len(), &rule.head_args)
-            .map_err(|e| match e {
-                ExecError::Arithmetic(error) => EvalError::Arithmetic { rule: id, error },
-                ExecError::Timeout => EvalError::Timeout {
-                    relation,
-                    rule: Some(id),
-                },
-                ExecError::Full => EvalError::TooManyFacts {
-                    relation,
-                    rule: Some(id),
-                    limit: self.max_facts,
-                },
-            })
+            .map_err(|e| exec_error(e, id, relation, self.max_facts))
     }
 
     /// Appends pending rows to their relation; the number of new rows.
