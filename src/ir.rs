@@ -266,6 +266,24 @@ pub enum Expr {
     },
 }
 
+impl Expr {
+    /// Appends the variables the expression reads, in order (with repeats).
+    pub fn vars(&self, out: &mut Vec<VarId>) {
+        match self {
+            Expr::Var(v) => out.push(*v),
+            Expr::Const(_) => {}
+            Expr::Arith { lhs, rhs, .. } => {
+                lhs.vars(out);
+                rhs.vars(out);
+            }
+            Expr::Shift { date, amount, .. } => {
+                date.vars(out);
+                amount.vars(out);
+            }
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CompareOp {
     Eq,

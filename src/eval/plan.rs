@@ -99,21 +99,6 @@ impl Plan {
     }
 }
 
-fn expr_vars(expr: &Expr, out: &mut Vec<VarId>) {
-    match expr {
-        Expr::Var(v) => out.push(*v),
-        Expr::Const(_) => {}
-        Expr::Arith { lhs, rhs, .. } => {
-            expr_vars(lhs, out);
-            expr_vars(rhs, out);
-        }
-        Expr::Shift { date, amount, .. } => {
-            expr_vars(date, out);
-            expr_vars(amount, out);
-        }
-    }
-}
-
 struct Planner<'a> {
     body: &'a [Literal],
     var_types: &'a [ValueType],
@@ -129,7 +114,7 @@ impl Planner<'_> {
 
     fn expr_bound(&self, expr: &Expr) -> bool {
         let mut vars = vec![];
-        expr_vars(expr, &mut vars);
+        expr.vars(&mut vars);
         vars.iter().all(|v| self.is_bound(*v))
     }
 
@@ -366,7 +351,7 @@ pub fn binds_all(plan: &Plan, var_count: usize, exprs: &[Expr]) -> bool {
     }
     let mut vars = vec![];
     for e in exprs {
-        expr_vars(e, &mut vars);
+        e.vars(&mut vars);
     }
     vars.iter()
         .all(|v| bound.get(v.index()).copied().unwrap_or(false))

@@ -130,24 +130,9 @@ fn probe_subset(
     })
 }
 
-pub(crate) fn expr_vars(expr: &Expr, out: &mut Vec<VarId>) {
-    match expr {
-        Expr::Var(v) => out.push(*v),
-        Expr::Const(_) => {}
-        Expr::Arith { lhs, rhs, .. } => {
-            expr_vars(lhs, out);
-            expr_vars(rhs, out);
-        }
-        Expr::Shift { date, amount, .. } => {
-            expr_vars(date, out);
-            expr_vars(amount, out);
-        }
-    }
-}
-
 fn all_bound(expr: &Expr, bound: &[bool]) -> bool {
     let mut vars = vec![];
-    expr_vars(expr, &mut vars);
+    expr.vars(&mut vars);
     vars.iter()
         .all(|v| bound.get(v.index()).copied().unwrap_or(false))
 }
