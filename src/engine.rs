@@ -165,6 +165,27 @@ impl Engine {
         .map_err(|e| eval_diagnostic(&e, program))
     }
 
+    /// Parses and checks an atom to explain (`fewer_exams(S1)`, `reduced_exams(s)`) against the program.
+    pub fn parse_goal(&mut self, text: &str) -> Result<crate::explain::Goal, Vec<Diagnostic>> {
+        crate::explain::parse_goal(
+            text,
+            &self.checked.program,
+            &mut self.values,
+            &mut self.sources,
+        )
+    }
+
+    /// An explanation context over `model`, a model of this engine's program (see [`crate::explain`]).
+    pub fn explainer<'a>(&'a mut self, model: &'a Model) -> crate::explain::Context<'a> {
+        crate::explain::Context::new(
+            model,
+            &self.checked.program,
+            &self.facts,
+            &mut self.values,
+            &self.sources,
+        )
+    }
+
     /// Evaluates the policy over its facts, moving the base facts' rows into the model instead of
     /// copying them (the lower peak memory for large loads). The engine keeps its data file names (which
     /// explanations cite) but no rows: evaluating again needs the facts loaded again.

@@ -12,7 +12,7 @@ use std::time::Instant;
 use accord::check::CheckOptions;
 use accord::engine::Engine;
 use accord::eval::EvalOptions;
-use accord::explain::{self, Context, ExplainOptions};
+use accord::explain::{self, ExplainOptions};
 use accord::value::parse_date;
 
 fn write_data(dir: &std::path::Path, n: usize) -> Vec<PathBuf> {
@@ -93,15 +93,8 @@ fn explain_one_fact_on_a_million_shipments() {
         model.total_len(),
         model.heap_bytes() as f64 / (1 << 20) as f64
     );
-    let Engine {
-        sources,
-        values,
-        checked,
-        facts,
-        ..
-    } = &mut engine;
-    let program = &checked.program;
-    let mut sources = sources.clone();
+    let mut ctx = engine.explainer(&model);
+    let program = ctx.program;
     // Facts from the middle of the decision relations.
     let pick = |name: &str| {
         let id = program.relation_id(name).expect("relation");
@@ -119,8 +112,6 @@ fn explain_one_fact_on_a_million_shipments() {
         relation: reduced.relation,
         args: targeted.args.clone(),
     };
-    let _ = &mut sources;
-    let mut ctx = Context::new(&model, program, facts, values, &sources);
     let one = ExplainOptions {
         limit: 1,
         ..ExplainOptions::default()

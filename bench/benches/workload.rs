@@ -11,7 +11,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use accord::check::{check, CheckOptions};
 use accord::engine::Engine;
 use accord::eval::EvalOptions;
-use accord::explain::{self, Context, ExplainOptions};
+use accord::explain::{self, ExplainOptions};
 use accord::syntax::SourceMap;
 use accord::value::ValueStore;
 use accord_bench::{measure, workload};
@@ -126,14 +126,7 @@ fn explain_one_fact(c: &mut Criterion) {
             limit: 1,
             ..ExplainOptions::default()
         };
-        let Engine {
-            sources,
-            values,
-            checked,
-            facts,
-            ..
-        } = &mut engine;
-        let mut ctx = Context::new(&model, &checked.program, facts, values, sources);
+        let mut ctx = engine.explainer(&model);
         let mut i = 0;
         // The first explanation builds the indexes the search probes; the benchmark measures the
         // explanations after it (the one-off cost is in docs/performance.md).

@@ -7,7 +7,7 @@ use accord::check::CheckOptions;
 use accord::diagnostic::Diagnostic;
 use accord::engine::{eval_diagnostic, Engine};
 use accord::eval::Model;
-use accord::explain::{self, goal::matches, Context, ExplainOptions, Goal};
+use accord::explain::{self, goal::matches, ExplainOptions, Goal};
 use accord::ir::RelationId;
 use accord::value::format_day;
 
@@ -91,18 +91,10 @@ pub fn explain(request: &Request, common: &Common) -> i32 {
     let Some((mut engine, model, today)) = prepare(&paths, &request.facts, common) else {
         return 1;
     };
-    let Engine {
-        sources,
-        values,
-        checked,
-        facts,
-        ..
-    } = &mut engine;
-    let program = &checked.program;
-    let goal = match explain::parse_goal(atom, program, values, sources) {
+    let goal = match engine.parse_goal(atom) {
         Ok(g) => g,
         Err(diagnostics) => {
-            report(&diagnostics, sources);
+            report(&diagnostics, &engine.sources);
             return 1;
         }
     };
@@ -111,7 +103,7 @@ pub fn explain(request: &Request, common: &Common) -> i32 {
         limit: request.limit,
         ..ExplainOptions::default()
     };
-    let mut ctx = Context::new(&model, program, facts, values, sources);
+    let mut ctx = engine.explainer(&model);
     if request.why_not {
         let why = explain::why_not(&mut ctx, &goal, &options);
         match request.format {
@@ -196,21 +188,13 @@ pub fn eval_explanations(
         )
         .help("select fewer relations with `--query REL`, or explain one fact with `accord explain PATH… ATOM`"));
     }
-    let Engine {
-        sources,
-        values,
-        checked,
-        facts,
-        ..
-    } = engine;
-    let program = &checked.program;
+    let mut ctx = engine.explainer(model);
     let mut rows = vec![];
     for r in relations {
-        for row in model.sorted_rows(*r, program, values) {
+        for row in model.sorted_rows(*r, ctx.program, ctx.values) {
             rows.push(Goal::ground(*r, &row));
         }
     }
-    let mut ctx = Context::new(model, program, facts, values, sources);
     let options = ExplainOptions::default();
     let mut proofs = vec![];
     for goal in &rows {

@@ -509,7 +509,7 @@ impl Session {
 
     /// `:why ATOM` and `:whynot ATOM`, by [`crate::explain`] over the current model.
     fn explain(&mut self, why_not: bool, rest: &str) -> Outcome {
-        use crate::explain::{self, Context, ExplainOptions, DEFAULT_PROOF_DEPTH};
+        use crate::explain::{self, ExplainOptions, DEFAULT_PROOF_DEPTH};
         let name = if why_not { "whynot" } else { "why" };
         if rest.is_empty() {
             return Outcome::error(
@@ -523,21 +523,14 @@ impl Session {
         let Some(model) = self.model.as_ref() else {
             return Outcome::default();
         };
-        let Engine {
-            sources,
-            values,
-            checked,
-            facts,
-            ..
-        } = &mut self.engine;
-        let program = &checked.program;
-        let goal = match explain::parse_goal(rest, program, values, sources) {
+        let json = self.format == Format::Json;
+        let goal = match self.engine.parse_goal(rest) {
             Ok(g) => g,
             Err(diags) => return Outcome::errors(diags),
         };
         let options = ExplainOptions::default();
-        let json = self.format == Format::Json;
-        let mut ctx = Context::new(model, program, facts, values, sources);
+        let mut ctx = self.engine.explainer(model);
+        let program = ctx.program;
         let mut warnings = vec![];
         let text = if why_not {
             let why = explain::why_not(&mut ctx, &goal, &options);
