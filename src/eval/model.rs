@@ -87,14 +87,10 @@ impl Model {
         program: &Program,
         values: &ValueStore,
     ) -> Vec<Vec<Value>> {
-        let types = program
-            .relations
-            .get(relation.index())
-            .map(|r| r.types())
-            .unwrap_or_default();
-        let mut rows: Vec<Vec<Value>> = self.rows(relation).map(<[Value]>::to_vec).collect();
-        rows.sort_by(|a, b| values.compare_rows(&types, a, b));
-        rows
+        self.sorted_row_ids(relation, program, values)
+            .into_iter()
+            .map(|i| self.row(relation, i).to_vec())
+            .collect()
     }
 
     /// The row ids of `relation` in ascending order of the rows' values.
