@@ -77,8 +77,8 @@ pub struct Decider {
     /// Why every decision is a full evaluation, if it is.
     slow: Option<String>,
     options: EvalOptions,
+    /// One reusable buffer per relation: a stratum's new rows, or a guard's finds.
     pending: Vec<Rows>,
-    scratch: Rows,
 }
 
 impl Decider {
@@ -234,7 +234,6 @@ impl Decider {
             slow,
             options,
             pending,
-            scratch: Rows::new(0),
             program,
             values,
         })
@@ -330,26 +329,29 @@ impl Decider {
                 if !self.has_new_rows(*negated) {
                     continue;
                 }
+                // The head's pending buffer is empty before the stratum's delta plans run: the
+                // guard borrows it and leaves it empty.
                 let rule = self.program.rule(*id);
-                self.scratch = Rows::new(rule.head_args.len());
+                let head = rule.head;
+                let found = &mut self.pending[head.index()];
                 run(
                     &self.model,
                     &self.windows,
                     &mut self.values,
                     &self.options,
                     None,
-                    &mut self.scratch,
+                    found,
                     round,
                     plan,
                     rule,
                     *id,
                 )?;
-                let head = rule.head;
                 let base_len = self.base_len[head.index()];
                 let rows = &self.model.relations[head.index()];
-                if (0..self.scratch.len())
-                    .any(|i| rows.find(self.scratch.row(i)).is_some_and(|r| r < base_len))
-                {
+                let defeats =
+                    (0..found.len()).any(|i| rows.find(found.row(i)).is_some_and(|r| r < base_len));
+                found.clear();
+                if defeats {
                     return Ok(false);
                 }
             }
@@ -375,13 +377,13 @@ impl Decider {
             }
             for r in 0..self.strata[s].relations.len() {
                 let relation = self.strata[s].relations[r];
-                let pending = std::mem::take(&mut self.pending[relation.index()]);
+                let pending = &mut self.pending[relation.index()];
                 if let Some(rows) = self.model.relations.get_mut(relation.index()) {
                     for i in 0..pending.len() {
                         rows.insert(pending.row(i), round);
                     }
                 }
-                self.pending[relation.index()] = Rows::new(pending.arity());
+                pending.clear();
                 self.open_window(relation);
             }
         }
@@ -423,6 +425,10 @@ impl Decider {
             }
         }
         self.windows.fill(Window::default());
+        // A decision stopped by an error may leave rows in its buffers.
+        for pending in self.pending.iter_mut().filter(|p| !p.is_empty()) {
+            pending.clear();
+        }
     }
 
     /// The exact answer by evaluating base + decision facts and comparing the outputs with the base model.

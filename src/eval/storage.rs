@@ -200,6 +200,15 @@ impl Rows {
         self.origins.truncate(len);
     }
 
+    /// Removes every row and index, keeping the allocations (for buffers reused from run to run).
+    pub fn clear(&mut self) {
+        self.values.clear();
+        self.rounds.clear();
+        self.origins.clear();
+        self.dedup.clear();
+        self.indexes.clear();
+    }
+
     /// Makes room for `additional` more rows.
     pub fn reserve(&mut self, additional: usize) {
         self.values.reserve(additional * self.arity);
