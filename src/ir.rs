@@ -121,6 +121,21 @@ impl Relation {
     pub fn types(&self) -> Vec<ValueType> {
         self.columns.iter().map(|c| c.ty).collect()
     }
+
+    /// The columns' names as tables head them: the declared name, else `#N` (1-based).
+    pub fn column_names(&self) -> Vec<String> {
+        (0..self.columns.len())
+            .map(|i| self.column_name(i))
+            .collect()
+    }
+
+    /// Column `i`'s name as tables head it (see [`Relation::column_names`]).
+    pub fn column_name(&self, i: usize) -> String {
+        self.columns
+            .get(i)
+            .and_then(|c| c.name.clone())
+            .unwrap_or_else(|| format!("#{}", i + 1))
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -173,12 +173,7 @@ pub fn text(
         if rows.is_empty() {
             continue;
         }
-        let header: Vec<String> = rel
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| c.name.clone().unwrap_or_else(|| format!("#{}", i + 1)))
-            .collect();
+        let header = rel.column_names();
         let body: Vec<Vec<String>> = rows
             .iter()
             .map(|row| {

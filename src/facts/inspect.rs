@@ -116,7 +116,7 @@ pub fn inspect(
                     .iter()
                     .enumerate()
                     .map(|(i, c)| ColumnSummary {
-                        name: c.name.clone().unwrap_or_else(|| format!("#{}", i + 1)),
+                        name: relation.column_name(i),
                         ty: c.ty,
                         optional: c.optional,
                     })

@@ -196,12 +196,7 @@ impl Session {
         let program = self.engine.program();
         let rel = program.relation(id);
         let rows = model.sorted_rows(id, program, &self.engine.values);
-        let header: Vec<String> = rel
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| c.name.clone().unwrap_or_else(|| format!("#{}", i + 1)))
-            .collect();
+        let header = rel.column_names();
         let types = rel.types();
         if rel.columns.is_empty() && self.format == Format::Text {
             return Outcome::text(format!("{name}: {}\n", !rows.is_empty()));
