@@ -121,6 +121,27 @@ impl Builder {
         id
     }
 
+    /// `path` as the transitive closure of `edge` (both two number columns): `edge(x, y) ⇒ path(x, y)`
+    /// and `path(x, y) ∧ edge(y, z) ⇒ path(x, z)`. Returns the recursive rule.
+    pub fn transitive_closure(&mut self, edge: RelationId, path: RelationId) -> RuleId {
+        use ValueType::Number;
+        self.rule(
+            path,
+            vec![ev(0), ev(1)],
+            vec![atom(edge, vec![var(0), var(1)])],
+            &[Number, Number],
+        );
+        self.rule(
+            path,
+            vec![ev(0), ev(2)],
+            vec![
+                atom(path, vec![var(0), var(1)]),
+                atom(edge, vec![var(1), var(2)]),
+            ],
+            &[Number, Number, Number],
+        )
+    }
+
     pub fn aggregate(
         &mut self,
         op: AggregateOp,

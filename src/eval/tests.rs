@@ -32,21 +32,7 @@ fn transitive_closure_with_rounds() {
         let (x, y) = (n(&mut values, i), n(&mut values, i + 1));
         b.fact(edge, &[x, y]);
     }
-    b.rule(
-        path,
-        vec![ev(0), ev(1)],
-        vec![atom(edge, vec![var(0), var(1)])],
-        &[Number, Number],
-    );
-    b.rule(
-        path,
-        vec![ev(0), ev(2)],
-        vec![
-            atom(path, vec![var(0), var(1)]),
-            atom(edge, vec![var(1), var(2)]),
-        ],
-        &[Number, Number, Number],
-    );
+    b.transitive_closure(edge, path);
     let model = run(&b, &mut values).expect("evaluates");
     assert_eq!(model.len(path), 55);
     let (a, z) = (n(&mut values, 0), n(&mut values, 10));
@@ -417,21 +403,7 @@ fn a_deadline_in_the_past_times_out() {
         let (x, y) = (n(&mut values, i), n(&mut values, i + 1));
         b.fact(edge, &[x, y]);
     }
-    b.rule(
-        path,
-        vec![ev(0), ev(1)],
-        vec![atom(edge, vec![var(0), var(1)])],
-        &[Number, Number],
-    );
-    b.rule(
-        path,
-        vec![ev(0), ev(2)],
-        vec![
-            atom(path, vec![var(0), var(1)]),
-            atom(edge, vec![var(1), var(2)]),
-        ],
-        &[Number, Number, Number],
-    );
+    b.transitive_closure(edge, path);
     let options = EvalOptions {
         max_facts: usize::MAX,
         timeout: Some(Duration::ZERO),
@@ -456,21 +428,7 @@ fn derivations_use_rows_of_smaller_rounds() {
         let (x, y) = (n(&mut values, i), n(&mut values, i + 1));
         b.fact(edge, &[x, y]);
     }
-    b.rule(
-        path,
-        vec![ev(0), ev(1)],
-        vec![atom(edge, vec![var(0), var(1)])],
-        &[Number, Number],
-    );
-    let rule = b.rule(
-        path,
-        vec![ev(0), ev(2)],
-        vec![
-            atom(path, vec![var(0), var(1)]),
-            atom(edge, vec![var(1), Term::Var(ir::VarId(2))]),
-        ],
-        &[Number, Number, Number],
-    );
+    let rule = b.transitive_closure(edge, path);
     b.aggregate(AggregateOp::Count, path, reach_count, &[0], None);
     let mut model = run(&b, &mut values).expect("evaluates");
     prepare_derivations(&mut model, &b.program);

@@ -46,21 +46,7 @@ fn large_relations_are_probed_and_proofs_use_earlier_rounds() {
     let mut b = Builder::default();
     let edge = b.relation("edge", &[N, N]);
     let path = b.relation("path", &[N, N]);
-    b.rule(
-        path,
-        vec![ev(0), ev(1)],
-        vec![atom(edge, vec![var(0), var(1)])],
-        &[N, N],
-    );
-    b.rule(
-        path,
-        vec![ev(0), ev(2)],
-        vec![
-            atom(path, vec![var(0), var(1)]),
-            atom(edge, vec![var(1), var(2)]),
-        ],
-        &[N, N, N],
-    );
+    b.transitive_closure(edge, path);
     // A long chain plus many unrelated edges, so `edge` is far above the scan limit.
     let mut facts = FactSet::for_program(&b.program);
     for i in 0..20 {

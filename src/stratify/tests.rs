@@ -33,21 +33,7 @@ fn recursion_is_one_stratum() {
     let path = b.relation("path", &[Number, Number]);
     let odd = b.relation("odd", &[Number]);
     let even = b.relation("even", &[Number]);
-    b.rule(
-        path,
-        vec![ev(0), ev(1)],
-        vec![atom(edge, vec![var(0), var(1)])],
-        &[Number, Number],
-    );
-    b.rule(
-        path,
-        vec![ev(0), ev(2)],
-        vec![
-            atom(path, vec![var(0), var(1)]),
-            atom(edge, vec![var(1), var(2)]),
-        ],
-        &[Number, Number, Number],
-    );
+    b.transitive_closure(edge, path);
     b.rule(
         odd,
         vec![ev(1)],
