@@ -73,7 +73,27 @@ impl<'a> Exec<'a> {
     pub fn run(&mut self, plan: &Plan, var_count: usize, head: &[Expr]) -> Result<(), ExecError> {
         let mut bindings = vec![Value::default(); var_count];
         let mut row = Vec::with_capacity(head.len());
-        self.step(plan, 0, &mut bindings, head, &mut row)
+        // Each step's index is found once per run, not once per binding of the steps before it.
+        let indexes: Vec<Option<&'a Index>> = plan
+            .steps
+            .iter()
+            .map(|step| match step {
+                Step::Atom {
+                    relation,
+                    key_columns,
+                    probe: true,
+                    ..
+                } => self.index(*relation, key_columns),
+                Step::Negated {
+                    relation,
+                    key_columns,
+                    exact: false,
+                    ..
+                } if !key_columns.is_empty() => self.index(*relation, key_columns),
+                _ => None,
+            })
+            .collect();
+        self.step(plan, &indexes, 0, &mut bindings, head, &mut row)
     }
 
     fn index(&self, relation: RelationId, columns: &[usize]) -> Option<&'a Index> {
@@ -106,6 +126,7 @@ impl<'a> Exec<'a> {
     fn step(
         &mut self,
         plan: &Plan,
+        indexes: &[Option<&'a Index>],
         i: usize,
         bindings: &mut [Value],
         head: &[Expr],
@@ -120,7 +141,7 @@ impl<'a> Exec<'a> {
                 version,
                 key_columns,
                 key,
-                probe,
+                probe: _,
                 actions,
             } => {
                 let relations: &'a [Rows] = self.relations;
@@ -139,11 +160,7 @@ impl<'a> Exec<'a> {
                 };
                 let mut buffer = KeyBuffer::default();
                 let key = buffer.fill(key, bindings);
-                let index = if *probe {
-                    self.index(*relation, key_columns)
-                } else {
-                    None
-                };
+                let index = indexes.get(i).copied().flatten();
                 if let Some(index) = index {
                     for r in index.lookup(rows, key, end) {
                         if (r as usize) < start || rows.round(r as usize) >= self.below_round {
@@ -151,7 +168,7 @@ impl<'a> Exec<'a> {
                         }
                         self.tick()?;
                         if bind_row(rows.row(r as usize), actions, bindings) {
-                            self.step(plan, i + 1, bindings, head, row)?;
+                            self.step(plan, indexes, i + 1, bindings, head, row)?;
                         }
                     }
                 } else {
@@ -166,7 +183,7 @@ impl<'a> Exec<'a> {
                             .zip(key)
                             .all(|(c, k)| values.get(*c) == Some(k));
                         if matches && bind_row(values, actions, bindings) {
-                            self.step(plan, i + 1, bindings, head, row)?;
+                            self.step(plan, indexes, i + 1, bindings, head, row)?;
                         }
                     }
                 }
@@ -179,7 +196,7 @@ impl<'a> Exec<'a> {
                 exact,
             } => {
                 let Some(rows) = self.relations.get(relation.index()) else {
-                    return self.step(plan, i + 1, bindings, head, row);
+                    return self.step(plan, indexes, i + 1, bindings, head, row);
                 };
                 let mut buffer = KeyBuffer::default();
                 let key = buffer.fill(key, bindings);
@@ -187,7 +204,7 @@ impl<'a> Exec<'a> {
                     rows.find(key).is_some()
                 } else if key_columns.is_empty() {
                     !rows.is_empty()
-                } else if let Some(index) = self.index(*relation, key_columns) {
+                } else if let Some(index) = indexes.get(i).copied().flatten() {
                     index.lookup(rows, key, rows.len()).next().is_some()
                 } else {
                     !rows.lookup(key_columns, key, rows.len()).is_empty()
@@ -195,14 +212,14 @@ impl<'a> Exec<'a> {
                 if found {
                     Ok(())
                 } else {
-                    self.step(plan, i + 1, bindings, head, row)
+                    self.step(plan, indexes, i + 1, bindings, head, row)
                 }
             }
             Step::Compare { op, ty, lhs, rhs } => {
                 let a = eval_expr(lhs, bindings, self.values)?;
                 let b = eval_expr(rhs, bindings, self.values)?;
                 if op.holds(self.values.compare(*ty, a, b)) {
-                    self.step(plan, i + 1, bindings, head, row)
+                    self.step(plan, indexes, i + 1, bindings, head, row)
                 } else {
                     Ok(())
                 }
@@ -213,7 +230,7 @@ impl<'a> Exec<'a> {
                     return Ok(());
                 };
                 *slot = value;
-                self.step(plan, i + 1, bindings, head, row)
+                self.step(plan, indexes, i + 1, bindings, head, row)
             }
         }
     }
