@@ -133,7 +133,7 @@ impl Serialize for JsonRow<'_> {
         let mut seq = s.serialize_seq(Some(self.row.len()))?;
         for (&v, &ty) in self.row.iter().zip(self.types) {
             match ty {
-                ValueType::Text => seq.serialize_element(self.values.text_of(v))?,
+                ValueType::Text => seq.serialize_element(&*self.values.text_of(v))?,
                 ValueType::Date => seq.serialize_element(&format_day(v.as_day()))?,
                 ValueType::Bool => seq.serialize_element(&v.as_bool())?,
                 ValueType::Number => seq.serialize_element(&self.values.to_json(ty, v))?,

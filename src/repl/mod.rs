@@ -15,6 +15,7 @@
 //! named `<repl>:N`, N counting inputs from 1); output is deterministic (rows sorted by value).
 
 mod commands;
+mod complete;
 mod confine;
 mod incremental;
 pub mod lex;

@@ -175,17 +175,7 @@ impl Session {
 
     /// The text constants the loaded policy and data mention, as they are written, for completion.
     pub fn constants(&self) -> Vec<String> {
-        let values: &ValueStore = &self.engine.values;
-        let mut out: Vec<String> = (0..values.text_count())
-            .map(|i| {
-                crate::value::quote_text_if_needed(
-                    values.text_of(crate::value::Value::from_raw(i as u64)),
-                )
-            })
-            .collect();
-        out.sort();
-        out.dedup();
-        out
+        super::complete::text_constants(&self.engine)
     }
 
     /// Runs one complete input (a command, a statement or a query).

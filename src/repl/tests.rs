@@ -195,3 +195,33 @@ fn incremental_what_ifs_agree_with_full_evaluation() {
         s.run_line(":undo");
     }
 }
+
+#[test]
+fn completion_offers_the_texts_of_data_policy_facts_and_rules() {
+    let mut s = example();
+    // A rule typed at the prompt brings its own constants, short and long.
+    assert!(!run(
+        &mut s,
+        r#"shipment(x, _, _, MX, "CANADA-BOUND-LANE", _) ⇒ lane(x, ZZ)."#
+    )
+    .failed());
+    let constants = s.constants();
+    for want in [
+        "ACEROS",
+        "DETROIT_AUTO",
+        "S07",
+        "NEEC",
+        "\"active\"",
+        "\"CANADA-BOUND-LANE\"",
+        "ZZ",
+    ] {
+        assert!(
+            constants.iter().any(|c| c == want),
+            "{want} in {constants:?}"
+        );
+    }
+    let mut sorted = constants.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(constants, sorted);
+}

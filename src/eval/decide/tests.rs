@@ -37,7 +37,10 @@ fn decide(d: &mut Decider, relation: &str, fields: &[&str]) -> (Vec<String>, Vec
     let show = |rows: &[(RelationId, Vec<Value>)]| {
         rows.iter()
             .map(|(r, row)| {
-                let values: Vec<&str> = row.iter().map(|v| d.values().text_of(*v)).collect();
+                let values: Vec<String> = row
+                    .iter()
+                    .map(|v| d.values().text_of(*v).to_string())
+                    .collect();
                 format!("{}({})", d.program().relation(*r).name, values.join(", "))
             })
             .collect()

@@ -6,7 +6,9 @@
 //! hashing a single integer operation.
 //!
 //! Encoding, per type:
-//! - `text`: the id of the string in the [`ValueStore`] (equal texts have equal ids);
+//! - `text`: a text of at most nine ASCII characters is packed into the value (bit 63 set), any other
+//!   text is the id of the string in the [`ValueStore`]; canonical, so equal texts have equal bits (see
+//!   [`text`]);
 //! - `number`: canonical — an integer that fits in 63 bits is stored inline (`raw = n << 1`), any other
 //!   number (a fraction, or a 64-bit integer beyond 63 bits) is interned in the store as an exact decimal
 //!   (`raw = id << 1 | 1`); equal numbers therefore always have equal bits;
@@ -18,6 +20,8 @@
 //!
 //! There is no global state: each engine owns its store, and ids from one store mean nothing in another.
 
+pub mod text;
+
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -27,6 +31,7 @@ use crate::intern::TextInterner;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use rustc_hash::FxBuildHasher;
+pub use text::Text;
 
 /// The type of a column, a variable or an expression.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -329,24 +334,39 @@ impl ValueStore {
         ValueStore::default()
     }
 
+    /// The value of `s`: packed inline when it fits, interned otherwise.
     pub fn text(&mut self, s: &str) -> Value {
-        Value(u64::from(self.texts.intern(s)))
+        match text::pack(s) {
+            Some(raw) => Value(raw),
+            None => Value(u64::from(self.texts.intern(s))),
+        }
     }
 
-    /// The value of a text that is already interned, without interning it.
+    /// The value of `s` when this store can name it without interning anything: an inline text, or
+    /// one already interned. `None` means no value in this store is `s`.
     pub fn existing_text(&self, s: &str) -> Option<Value> {
-        self.texts.find(s).map(|i| Value(u64::from(i)))
+        match text::pack(s) {
+            Some(raw) => Some(Value(raw)),
+            None => self.texts.find(s).map(|i| Value(u64::from(i))),
+        }
     }
 
-    pub fn text_of(&self, v: Value) -> &str {
-        u32::try_from(v.0)
-            .ok()
-            .and_then(|id| self.texts.get(id))
-            .unwrap_or("<unknown text>")
+    /// The characters of a text value.
+    pub fn text_of(&self, v: Value) -> Text<'_> {
+        if text::is_inline(v.0) {
+            return Text::Inline(text::InlineText::unpack(v.0));
+        }
+        Text::Interned(
+            u32::try_from(v.0)
+                .ok()
+                .and_then(|id| self.texts.get(id))
+                .unwrap_or("<unknown text>"),
+        )
     }
 
-    pub fn text_count(&self) -> usize {
-        self.texts.len()
+    /// The texts interned in this store (not the inline ones), in first-seen order.
+    pub fn interned_texts(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.texts.len() as u32).filter_map(|id| self.texts.get(id))
     }
 
     pub fn number(&mut self, n: Number) -> Value {
@@ -384,7 +404,8 @@ impl ValueStore {
             return Ordering::Equal;
         }
         match ty {
-            ValueType::Text => self.text_of(a).cmp(self.text_of(b)),
+            ValueType::Text if text::is_inline(a.0) && text::is_inline(b.0) => a.0.cmp(&b.0),
+            ValueType::Text => (*self.text_of(a)).cmp(&*self.text_of(b)),
             ValueType::Number => {
                 if a.is_inline_int() && b.is_inline_int() {
                     ((a.0 as i64) >> 1).cmp(&((b.0 as i64) >> 1))
@@ -421,7 +442,7 @@ impl ValueStore {
     /// A value in accord's source syntax: bare constants stay bare, other texts are quoted and escaped.
     pub fn literal(&self, ty: ValueType, v: Value) -> String {
         match ty {
-            ValueType::Text => quote_text_if_needed(self.text_of(v)),
+            ValueType::Text => quote_text_if_needed(&self.text_of(v)),
             _ => self.display(ty, v),
         }
     }
