@@ -178,6 +178,7 @@ impl Common {
         accord::eval::EvalOptions {
             max_facts: self.max_facts,
             timeout: Some(std::time::Duration::from_secs(self.timeout)),
+            ..Default::default()
         }
     }
 }

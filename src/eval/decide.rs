@@ -24,7 +24,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::eval::exec::{Exec, Window};
+use crate::eval::exec::{Exec, Store, Window};
 use crate::eval::plan::{self, Plan, Version};
 use crate::eval::storage::Rows;
 use crate::eval::{evaluate, EvalError, EvalOptions, Model};
@@ -498,7 +498,8 @@ fn run(
         relations: &model.relations,
         extra_indexes: &[],
         windows,
-        values,
+        values: Store::Exclusive(values),
+        first_rows: None,
         deadline: None,
         existing,
         pending,

@@ -8,7 +8,7 @@
 //! complete before the row's stratum started.
 
 use crate::eval::aggregate;
-use crate::eval::exec::{Exec, ExecError};
+use crate::eval::exec::{Exec, ExecError, Store};
 use crate::eval::plan::{self, Version};
 use crate::eval::query::missing_indexes;
 use crate::eval::storage::Rows;
@@ -185,7 +185,8 @@ fn instance(
         relations: &model.relations,
         extra_indexes: &extra,
         windows: &[],
-        values,
+        values: Store::Exclusive(values),
+        first_rows: None,
         deadline: None,
         existing: None,
         pending: &mut pending,

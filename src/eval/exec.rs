@@ -41,11 +41,38 @@ pub enum ExecError {
     Timeout,
     /// `pending` holds more than `pending_limit` rows.
     Full,
+    /// A computed number is not in a [`Store::Shared`] store (the run must be repeated with an
+    /// exclusive one).
+    NeedsStore,
 }
 
 impl From<ArithmeticError> for ExecError {
     fn from(e: ArithmeticError) -> ExecError {
         ExecError::Arithmetic(e)
+    }
+}
+
+/// The value store an executor reads; an exclusive one also takes the numbers rules compute.
+pub enum Store<'a> {
+    Exclusive(&'a mut ValueStore),
+    /// Shared with executors running at the same time (see `parallel`): a computed number that is not
+    /// already in the store stops the run with [`ExecError::NeedsStore`].
+    Shared(&'a ValueStore),
+}
+
+impl Store<'_> {
+    pub fn get(&self) -> &ValueStore {
+        match self {
+            Store::Exclusive(values) => values,
+            Store::Shared(values) => values,
+        }
+    }
+
+    fn number(&mut self, n: Number) -> Result<Value, ExecError> {
+        match self {
+            Store::Exclusive(values) => Ok(values.number(n)),
+            Store::Shared(values) => values.existing_number(n).ok_or(ExecError::NeedsStore),
+        }
     }
 }
 
@@ -55,7 +82,9 @@ pub struct Exec<'a> {
     /// Indexes built for this run only (queries against a finished model).
     pub extra_indexes: &'a [(RelationId, Index)],
     pub windows: &'a [Window],
-    pub values: &'a mut ValueStore,
+    pub values: Store<'a>,
+    /// Restricts the first step's scan to these rows (one chunk of a parallel run); `None`: all.
+    pub first_rows: Option<(usize, usize)>,
     pub deadline: Option<Instant>,
     /// Emitted rows already here are not new (the head relation), if any.
     pub existing: Option<&'a Rows>,
@@ -153,11 +182,14 @@ impl<'a> Exec<'a> {
                     .get(relation.index())
                     .copied()
                     .unwrap_or_default();
-                let (start, end) = match version {
+                let (mut start, mut end) = match version {
                     Version::Full => (0, rows.len()),
                     Version::Stable => (0, window.recent_start.min(rows.len())),
                     Version::Recent => (window.recent_start, window.recent_end.min(rows.len())),
                 };
+                if let (0, Some((from, to))) = (i, self.first_rows) {
+                    (start, end) = (start.max(from), end.min(to));
+                }
                 let mut buffer = KeyBuffer::default();
                 let key = buffer.fill(key, bindings);
                 let index = indexes.get(i).copied().flatten();
@@ -216,16 +248,16 @@ impl<'a> Exec<'a> {
                 }
             }
             Step::Compare { op, ty, lhs, rhs } => {
-                let a = eval_expr(lhs, bindings, self.values)?;
-                let b = eval_expr(rhs, bindings, self.values)?;
-                if op.holds(self.values.compare(*ty, a, b)) {
+                let a = eval_in(lhs, bindings, &mut self.values)?;
+                let b = eval_in(rhs, bindings, &mut self.values)?;
+                if op.holds(self.values.get().compare(*ty, a, b)) {
                     self.step(plan, indexes, i + 1, bindings, head, row)
                 } else {
                     Ok(())
                 }
             }
             Step::Bind { var, expr } => {
-                let value = eval_expr(expr, bindings, self.values)?;
+                let value = eval_in(expr, bindings, &mut self.values)?;
                 let Some(slot) = bindings.get_mut(var.index()) else {
                     return Ok(());
                 };
@@ -243,7 +275,7 @@ impl<'a> Exec<'a> {
     ) -> Result<(), ExecError> {
         row.clear();
         for e in head {
-            row.push(eval_expr(e, bindings, self.values)?);
+            row.push(eval_in(e, bindings, &mut self.values)?);
         }
         if self.existing.is_some_and(|rows| rows.find(row).is_some()) {
             return Ok(());
@@ -319,27 +351,39 @@ pub fn eval_expr(
     bindings: &[Value],
     values: &mut ValueStore,
 ) -> Result<Value, ArithmeticError> {
+    eval_in(expr, bindings, &mut Store::Exclusive(values)).map_err(|e| match e {
+        ExecError::Arithmetic(e) => e,
+        // An exclusive store takes every number and `eval_in` has no deadline or buffer: unreachable.
+        ExecError::NeedsStore | ExecError::Timeout | ExecError::Full => ArithmeticError::Overflow,
+    })
+}
+
+fn eval_in(expr: &Expr, bindings: &[Value], values: &mut Store) -> Result<Value, ExecError> {
     match expr {
         Expr::Var(v) => Ok(bindings.get(v.index()).copied().unwrap_or_default()),
         Expr::Const(c) => Ok(*c),
         Expr::Arith { op, ty, lhs, rhs } => {
-            let a = eval_expr(lhs, bindings, values)?;
-            let b = eval_expr(rhs, bindings, values)?;
+            let a = eval_in(lhs, bindings, values)?;
+            let b = eval_in(rhs, bindings, values)?;
             match ty {
                 ValueType::Date => {
-                    let days = whole(values.number_of(b))?;
+                    let days = whole(values.get().number_of(b))?;
                     let days = match op {
                         value::ArithOp::Add => days,
                         value::ArithOp::Sub => {
                             days.checked_neg().ok_or(ArithmeticError::Overflow)?
                         }
-                        _ => return Err(ArithmeticError::DateOutOfRange),
+                        _ => return Err(ArithmeticError::DateOutOfRange.into()),
                     };
-                    value::add_duration(a.as_day(), days, value::DurationUnit::Days).map(Value::day)
+                    Ok(
+                        value::add_duration(a.as_day(), days, value::DurationUnit::Days)
+                            .map(Value::day)?,
+                    )
                 }
                 _ => {
-                    let n = values.number_of(a).apply(*op, values.number_of(b))?;
-                    Ok(values.number(n))
+                    let store = values.get();
+                    let n = store.number_of(a).apply(*op, store.number_of(b))?;
+                    values.number(n)
                 }
             }
         }
@@ -349,13 +393,13 @@ pub fn eval_expr(
             unit,
             negate,
         } => {
-            let d = eval_expr(date, bindings, values)?;
-            let n = eval_expr(amount, bindings, values)?;
-            let mut n = whole(values.number_of(n))?;
+            let d = eval_in(date, bindings, values)?;
+            let n = eval_in(amount, bindings, values)?;
+            let mut n = whole(values.get().number_of(n))?;
             if *negate {
                 n = n.checked_neg().ok_or(ArithmeticError::Overflow)?;
             }
-            value::add_duration(d.as_day(), n, *unit).map(Value::day)
+            Ok(value::add_duration(d.as_day(), n, *unit).map(Value::day)?)
         }
     }
 }

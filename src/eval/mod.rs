@@ -30,6 +30,7 @@ mod decide;
 mod derive;
 mod exec;
 mod model;
+mod parallel;
 mod plan;
 mod query;
 pub mod storage;
@@ -51,7 +52,7 @@ use crate::facts::{FactOrigin, FactSet, Table};
 use crate::ir::{Literal, Program, RelationId, RuleId};
 use crate::stratify::{stratify, NegativeCycle};
 use crate::value::{ArithmeticError, ValueStore, ValueType};
-use exec::{Exec, ExecError, Window};
+use exec::{Exec, ExecError, Store, Window};
 use plan::{Plan, Version};
 use storage::Rows;
 
@@ -62,6 +63,9 @@ pub struct EvalOptions {
     pub max_facts: usize,
     /// How long the evaluation may run.
     pub timeout: Option<Duration>,
+    /// A non-recursive stratum whose rules scan at least this many rows runs on every core (see
+    /// `parallel`); the model is the same either way.
+    pub parallel_min_rows: usize,
 }
 
 impl Default for EvalOptions {
@@ -69,6 +73,7 @@ impl Default for EvalOptions {
         EvalOptions {
             max_facts: 50_000_000,
             timeout: None,
+            parallel_min_rows: 50_000,
         }
     }
 }
@@ -116,6 +121,7 @@ struct Engine<'p> {
     /// Rows over all relations.
     facts: usize,
     max_facts: usize,
+    parallel_min_rows: usize,
     deadline: Option<Instant>,
 }
 
@@ -153,6 +159,9 @@ fn exec_error(error: ExecError, id: RuleId, relation: RelationId, limit: usize) 
             rule: Some(id),
             limit,
         },
+        // Only a shared store stops for this, and the parallel driver answers it by running again
+        // with the exclusive one; it never reaches a caller.
+        ExecError::NeedsStore => EvalError::Unsafe { rule: Some(id) },
     }
 }
 
@@ -181,6 +190,7 @@ fn run(
         facts: 0,
         max_facts: options.max_facts,
         deadline: options.timeout.map(|t| Instant::now() + t),
+        parallel_min_rows: options.parallel_min_rows,
     };
     engine.load(facts)?;
     for stratum in &strata {
@@ -374,7 +384,8 @@ impl Engine<'_> {
             relations: &self.relations,
             extra_indexes: &[],
             windows: &self.windows,
-            values,
+            values: Store::Exclusive(values),
+            first_rows: None,
             deadline: self.deadline,
             existing: self.relations.get(relation.index()),
             pending,
@@ -387,11 +398,12 @@ impl Engine<'_> {
             .map_err(|e| exec_error(e, id, relation, self.max_facts))
     }
 
-    /// Appends pending rows to their relation; the number of new rows.
+    /// Appends pending rows to their relation; the number of new rows. A relation still empty and
+    /// without indexes takes the buffer whole (its rows are distinct and of this round already).
     fn flush(
         &mut self,
         relation: RelationId,
-        pending: &Rows,
+        pending: Rows,
         rule: Option<RuleId>,
     ) -> Result<usize, EvalError> {
         let limit = self.max_facts;
@@ -399,6 +411,20 @@ impl Engine<'_> {
         let Some(rows) = self.relations.get_mut(relation.index()) else {
             return Ok(0);
         };
+        let too_many = EvalError::TooManyFacts {
+            relation,
+            rule,
+            limit,
+        };
+        if rows.is_empty() && !rows.has_indexes() && rows.arity() == pending.arity() {
+            let added = pending.len();
+            if self.facts + added > limit {
+                return Err(too_many);
+            }
+            *rows = pending;
+            self.facts += added;
+            return Ok(added);
+        }
         rows.reserve(pending.len());
         let mut added = 0;
         for i in 0..pending.len() {
@@ -406,11 +432,7 @@ impl Engine<'_> {
                 added += 1;
                 self.facts += 1;
                 if self.facts > limit {
-                    return Err(EvalError::TooManyFacts {
-                        relation,
-                        rule,
-                        limit,
-                    });
+                    return Err(too_many);
                 }
             }
         }
@@ -424,16 +446,40 @@ impl Engine<'_> {
         }
     }
 
-    /// A stratum without recursion: each rule once, over complete relations.
+    /// A stratum without recursion: each rule once, over complete relations; on every core when that
+    /// pays (see `parallel`), with the same result.
     fn single_pass(&mut self, rules: &[RuleId], values: &mut ValueStore) -> Result<(), EvalError> {
         self.round += 1;
+        let mut plans = Vec::with_capacity(rules.len());
         for &id in rules {
-            let rule = self.program.rule(id);
-            self.check_time(rule.head, Some(id))?;
-            let plan = self.plan_rule(id, None, |_| Version::Full)?;
+            self.check_time(self.program.rule(id).head, Some(id))?;
+            plans.push((id, self.plan_rule(id, None, |_| Version::Full)?));
+        }
+        if parallel::worth_it(&plans, &self.relations, self.parallel_min_rows) {
+            let shared = parallel::Shared {
+                program: self.program,
+                relations: &self.relations,
+                windows: &self.windows,
+                values,
+                deadline: self.deadline,
+                round: self.round,
+                pending_limit: self.max_facts.saturating_sub(self.facts),
+            };
+            if let Some(chunks) = parallel::run(&shared, &plans) {
+                for ((id, _), pendings) in plans.iter().zip(chunks) {
+                    for pending in pendings {
+                        self.flush(self.program.rule(*id).head, pending, Some(*id))?;
+                    }
+                }
+                return Ok(());
+            }
+        }
+        for (id, plan) in &plans {
+            let rule = self.program.rule(*id);
+            self.check_time(rule.head, Some(*id))?;
             let mut pending = Rows::new(rule.head_args.len());
-            self.run(id, &plan, values, &mut pending)?;
-            self.flush(rule.head, &pending, Some(id))?;
+            self.run(*id, plan, values, &mut pending)?;
+            self.flush(rule.head, pending, Some(*id))?;
         }
         Ok(())
     }
@@ -516,7 +562,8 @@ impl Engine<'_> {
         let mut changed = false;
         for (&relation, rows) in members.iter().zip(pending.iter_mut()) {
             let start = self.relations.get(relation.index()).map_or(0, Rows::len);
-            let added = self.flush(relation, rows, None)?;
+            let arity = rows.arity();
+            let added = self.flush(relation, std::mem::replace(rows, Rows::new(arity)), None)?;
             changed |= added > 0;
             if let Some(w) = self.windows.get_mut(relation.index()) {
                 *w = Window {
@@ -524,7 +571,6 @@ impl Engine<'_> {
                     recent_end: start + added,
                 };
             }
-            *rows = Rows::new(rows.arity());
         }
         Ok(changed)
     }

@@ -5,7 +5,7 @@
 //! every row of the model. Indexes the model lacks are built for the one query and dropped (an O(rows)
 //! cost per query; [`Model::ensure_index`] keeps one for repeated queries).
 
-use crate::eval::exec::{Exec, ExecError};
+use crate::eval::exec::{Exec, ExecError, Store};
 use crate::eval::plan::{self, Plan, Version};
 use crate::eval::storage::{Index, Rows};
 use crate::eval::{EvalError, Model};
@@ -86,7 +86,8 @@ fn run(
         relations: &model.relations,
         extra_indexes: extra,
         windows: &[],
-        values,
+        values: Store::Exclusive(values),
+        first_rows: None,
         deadline: None,
         existing: None,
         pending: &mut pending,
@@ -97,7 +98,9 @@ fn run(
     };
     exec.run(plan, head.len(), head).map_err(|e| match e {
         ExecError::Arithmetic(error) => EvalError::QueryArithmetic { error },
-        ExecError::Timeout | ExecError::Full => EvalError::Unsafe { rule: None },
+        ExecError::Timeout | ExecError::Full | ExecError::NeedsStore => {
+            EvalError::Unsafe { rule: None }
+        }
     })?;
     Ok((0..pending.len())
         .map(|i| pending.row(i).to_vec())

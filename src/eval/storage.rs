@@ -224,6 +224,11 @@ impl Rows {
         self.indexes.iter().find(|i| i.columns == columns)
     }
 
+    /// Whether any index was built.
+    pub fn has_indexes(&self) -> bool {
+        !self.indexes.is_empty()
+    }
+
     /// The column lists of the indexes built so far.
     pub fn indexed_columns(&self) -> impl Iterator<Item = &[usize]> + '_ {
         self.indexes.iter().map(|i| i.columns.as_slice())

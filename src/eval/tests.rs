@@ -324,6 +324,7 @@ fn zero_arity_relations_and_limits() {
     let options = EvalOptions {
         max_facts: 100,
         timeout: None,
+        ..Default::default()
     };
     let result = evaluate(
         &b.program,
@@ -407,6 +408,7 @@ fn a_deadline_in_the_past_times_out() {
     let options = EvalOptions {
         max_facts: usize::MAX,
         timeout: Some(Duration::ZERO),
+        ..Default::default()
     };
     let result = evaluate(
         &b.program,

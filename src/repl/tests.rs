@@ -60,6 +60,7 @@ fn evaluations_stop_at_the_session_limits() {
     s.options.eval = crate::eval::EvalOptions {
         max_facts: 10_000,
         timeout: Some(std::time::Duration::from_secs(20)),
+        ..Default::default()
     };
     assert!(!run(&mut s, "relation n(k: number).").failed());
     assert!(!run(&mut s, "n(0).").failed());

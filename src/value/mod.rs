@@ -385,6 +385,19 @@ impl ValueStore {
         }
     }
 
+    /// The value of `n` when this store can name it without interning anything.
+    pub fn existing_number(&self, n: Number) -> Option<Value> {
+        let d = match n.normalize() {
+            Number::Int(i) => match Value::inline_int(i) {
+                Some(v) => return Some(v),
+                None => Decimal::from(i),
+            },
+            Number::Decimal(d) => d,
+        };
+        let id = self.decimals.get_index_of(&d)?;
+        Some(Value(((id as u64) << 1) | 1))
+    }
+
     pub fn number_of(&self, v: Value) -> Number {
         if v.is_inline_int() {
             Number::Int((v.0 as i64) >> 1)
