@@ -101,6 +101,32 @@ fn check(program: &Program, facts: &FactSet, values: &mut ValueStore) -> Result<
             return Err(format!("relation {i}: evaluate_owned differs"));
         }
     }
+    // Running non-recursive strata on every core gives the same rows in the same order.
+    let parallel = EvalOptions {
+        parallel_min_rows: 1,
+        ..EvalOptions::default()
+    };
+    let sequential = EvalOptions {
+        parallel_min_rows: usize::MAX,
+        ..EvalOptions::default()
+    };
+    let a = evaluate(program, facts, values, &parallel)
+        .map_err(|e| format!("evaluate (parallel) failed: {e:?}"))?;
+    let b = evaluate(program, facts, values, &sequential)
+        .map_err(|e| format!("evaluate (sequential) failed: {e:?}"))?;
+    for i in 0..expected.len() {
+        let relation = RelationId(i as u32);
+        let rows = |m: &Model| {
+            (0..m.len(relation))
+                .map(|r| (m.row(relation, r).to_vec(), m.round(relation, r)))
+                .collect::<Vec<_>>()
+        };
+        if rows(&a) != rows(&b) {
+            return Err(format!(
+                "relation {i}: the parallel run differs from the sequential one"
+            ));
+        }
+    }
     // Rule order must not change the result.
     let mut reversed = program.clone();
     reversed.rules.reverse();

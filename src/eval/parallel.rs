@@ -65,7 +65,11 @@ pub(super) fn run(shared: &Shared<'_>, plans: &[(RuleId, Plan)]) -> Option<Vec<V
         match first_scan(plan, shared.relations) {
             Some(rows) if rows >= 2 * chunks_per_rule => {
                 let size = rows.div_ceil(chunks_per_rule);
-                tasks.extend((0..rows).step_by(size).map(|from| (p, Some((from, from + size)))));
+                tasks.extend(
+                    (0..rows)
+                        .step_by(size)
+                        .map(|from| (p, Some((from, from + size)))),
+                );
             }
             _ => tasks.push((p, None)),
         }
@@ -108,4 +112,126 @@ fn run_chunk(
     };
     exec.run(plan, rule.vars.len(), &rule.head_args).ok()?;
     Some(pending)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::eval::testing::*;
+    use crate::eval::{evaluate, EvalError, EvalOptions, Model};
+    use crate::facts::FactSet;
+    use crate::ir::{CompareOp, Expr, RelationId};
+    use crate::value::{ArithOp, Number, ValueStore, ValueType::Number as Num};
+
+    type Rows = Vec<Vec<(Vec<u64>, u32)>>;
+
+    /// `e` holds 1 000 rows; `p` gets rows from two rules (many shared, repeated across chunks), `q` a
+    /// fraction per row (numbers the shared store does not hold: that stratum falls back).
+    fn program(values: &mut ValueStore) -> (Builder, [RelationId; 3]) {
+        let mut b = Builder::default();
+        let e = b.relation("e", &[Num, Num]);
+        let p = b.relation("p", &[Num]);
+        let q = b.relation("q", &[Num]);
+        for i in 0..1000 {
+            let x = values.number(Number::Int(i));
+            let y = values.number(Number::Int(i * 7 % 300));
+            b.fact(e, &[x, y]);
+        }
+        let limit = values.number(Number::Int(150));
+        b.rule(
+            p,
+            vec![ev(1)],
+            vec![
+                atom(e, vec![var(0), var(1)]),
+                cmp(CompareOp::Lt, Num, ev(1), Expr::Const(limit)),
+            ],
+            &[Num, Num],
+        );
+        b.rule(
+            p,
+            vec![ev(0)],
+            vec![atom(e, vec![var(0), var(1)])],
+            &[Num, Num],
+        );
+        let half = values.number(Number::Decimal(rust_decimal::Decimal::new(5, 1)));
+        let plus_half = Expr::Arith {
+            op: ArithOp::Add,
+            ty: Num,
+            lhs: Box::new(ev(0)),
+            rhs: Box::new(Expr::Const(half)),
+        };
+        b.rule(
+            q,
+            vec![plus_half],
+            vec![atom(e, vec![var(0), var(1)])],
+            &[Num, Num],
+        );
+        (b, [e, p, q])
+    }
+
+    /// Each relation's rows (raw bits) and rounds, in model order.
+    fn evaluate_on(threads: usize, min_rows: usize, max_facts: usize) -> Result<Rows, EvalError> {
+        let mut values = ValueStore::new();
+        let (b, relations) = program(&mut values);
+        let options = EvalOptions {
+            parallel_min_rows: min_rows,
+            max_facts,
+            ..EvalOptions::default()
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a thread pool");
+        let facts = FactSet::for_program(&b.program);
+        let model: Model = pool.install(|| evaluate(&b.program, &facts, &mut values, &options))?;
+        Ok(relations
+            .iter()
+            .map(|&r| {
+                (0..model.len(r))
+                    .map(|i| {
+                        let row = model.row(r, i).iter().map(|v| v.raw()).collect();
+                        (row, model.round(r, i))
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+
+    #[test]
+    fn chunks_give_the_sequential_rows_in_the_sequential_order() {
+        let sequential = evaluate_on(1, usize::MAX, 50_000).expect("evaluates");
+        assert_eq!(
+            sequential[1].len(),
+            1000,
+            "p: every x (the y below 150 are among them)"
+        );
+        assert_eq!(sequential[2].len(), 1000, "q: every x + 0.5");
+        for threads in [2, 3] {
+            assert_eq!(
+                evaluate_on(threads, 1, 50_000).expect("evaluates"),
+                sequential
+            );
+        }
+    }
+
+    #[test]
+    fn a_chunk_that_stops_leaves_the_error_to_the_sequential_run() {
+        // 1 000 facts of `e`, then `p` passes the limit of 1 500 in its second rule.
+        let sequential = evaluate_on(1, usize::MAX, 1500);
+        let parallel = evaluate_on(2, 1, 1500);
+        match (&sequential, &parallel) {
+            (
+                Err(EvalError::TooManyFacts {
+                    relation: a,
+                    rule: ra,
+                    ..
+                }),
+                Err(EvalError::TooManyFacts {
+                    relation: b,
+                    rule: rb,
+                    ..
+                }),
+            ) => assert_eq!((a, ra), (b, rb)),
+            other => panic!("expected the same limit error twice, got {other:?}"),
+        }
+    }
 }
