@@ -8,11 +8,10 @@
 use comfy_table::{presets, ContentArrangement, Table};
 use std::io::Write as _;
 
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use crate::eval::Model;
 use crate::ir::{Program, RelationId};
-use crate::value::{format_day, Value, ValueStore, ValueType};
+use crate::value::{DayText, Value, ValueStore, ValueType};
 
 /// The sorted rows of each relation, rendered as the contract's JSON object.
 ///
@@ -33,6 +32,10 @@ pub fn json(
 }
 
 /// [`json`], written to `writer` as it is rendered (the batch's output never exists whole in memory).
+///
+/// The layout is serde_json's pretty printer's for this one shape (an object of arrays of arrays of
+/// scalars), written directly so that blocks of rows can be rendered on every core: each block is
+/// rendered into its own buffer and the buffers are written in order, a few at a time.
 pub fn write_json(
     writer: impl std::io::Write,
     model: &Model,
@@ -40,6 +43,29 @@ pub fn write_json(
     values: &ValueStore,
     relations: &[RelationId],
 ) -> std::io::Result<()> {
+    let blocks = Blocks {
+        rows: 8192,
+        at_once: 8,
+    };
+    write_json_in_blocks(writer, model, program, values, relations, blocks)
+}
+
+/// How many rows are rendered in one block, and how many blocks are rendered before they are written.
+#[derive(Clone, Copy)]
+struct Blocks {
+    rows: usize,
+    at_once: usize,
+}
+
+fn write_json_in_blocks(
+    writer: impl std::io::Write,
+    model: &Model,
+    program: &Program,
+    values: &ValueStore,
+    relations: &[RelationId],
+    blocks: Blocks,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
     let mut unique: Vec<RelationId> = Vec::with_capacity(relations.len());
     for r in relations {
         if !unique.contains(r) {
@@ -47,17 +73,62 @@ pub fn write_json(
         }
     }
     let sorted = sorted_row_ids(model, program, values, &unique);
-    let object = JsonObject {
-        model,
-        program,
-        values,
-        relations: &unique,
-        sorted: &sorted,
-    };
-    let mut writer = std::io::BufWriter::with_capacity(1 << 16, writer);
-    serde_json::to_writer_pretty(&mut writer, &object)?;
-    writer.write_all(b"\n")?;
-    writer.flush()
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, writer);
+    out.write_all(b"{")?;
+    for (n, (&relation, ids)) in unique.iter().zip(&sorted).enumerate() {
+        let rel = program.relation(relation);
+        let types = rel.types();
+        out.write_all(if n == 0 { b"\n  " } else { b",\n  " })?;
+        serde_json::to_writer(&mut out, &rel.name)?;
+        if ids.is_empty() {
+            out.write_all(b": []")?;
+            continue;
+        }
+        out.write_all(b": [")?;
+        let (size, at_once) = (blocks.rows.max(1), blocks.at_once.max(1));
+        for (w, window) in ids.chunks(size * at_once).enumerate() {
+            let rendered: Vec<std::io::Result<Vec<u8>>> = window
+                .par_chunks(size)
+                .enumerate()
+                .map(|(b, block)| {
+                    let mut buf = Vec::with_capacity(block.len() * 16 * (types.len() + 1));
+                    for (r, &i) in block.iter().enumerate() {
+                        let first = w == 0 && b == 0 && r == 0;
+                        json_row(&mut buf, first, model.row(relation, i), &types, values)?;
+                    }
+                    Ok(buf)
+                })
+                .collect();
+            for block in rendered {
+                out.write_all(&block?)?;
+            }
+        }
+        out.write_all(b"\n  ]")?;
+    }
+    out.write_all(if unique.is_empty() { b"}\n" } else { b"\n}\n" })?;
+    out.flush()
+}
+
+/// One row of the JSON output, preceded by `,` unless it is the relation's first.
+fn json_row(
+    buf: &mut Vec<u8>,
+    first: bool,
+    row: &[Value],
+    types: &[ValueType],
+    values: &ValueStore,
+) -> std::io::Result<()> {
+    buf.extend_from_slice(if first { b"\n    [" } else { b",\n    [" });
+    for (n, (&v, &ty)) in row.iter().zip(types).enumerate() {
+        buf.extend_from_slice(if n == 0 { b"\n      " } else { b",\n      " });
+        match ty {
+            ValueType::Text => serde_json::to_writer(&mut *buf, &*values.text_of(v))?,
+            ValueType::Date => write!(buf, "\"{}\"", DayText(v.as_day()))?,
+            ValueType::Bool => buf.extend_from_slice(if v.as_bool() { b"true" } else { b"false" }),
+            ValueType::Number => serde_json::to_writer(&mut *buf, &values.to_json(ty, v))?,
+        }
+    }
+    buf.extend_from_slice(if row.is_empty() { b"]" } else { b"\n    ]" });
+    Ok(())
 }
 
 /// Each relation's row ids in ascending order of their values; relations sorted in parallel.
@@ -72,75 +143,6 @@ fn sorted_row_ids(
         .par_iter()
         .map(|&id| model.sorted_row_ids(id, program, values))
         .collect()
-}
-
-struct JsonObject<'a> {
-    model: &'a Model,
-    program: &'a Program,
-    values: &'a ValueStore,
-    relations: &'a [RelationId],
-    sorted: &'a [Vec<usize>],
-}
-
-struct JsonRows<'a> {
-    model: &'a Model,
-    relation: RelationId,
-    types: Vec<ValueType>,
-    values: &'a ValueStore,
-    ids: &'a [usize],
-}
-
-struct JsonRow<'a> {
-    row: &'a [Value],
-    types: &'a [ValueType],
-    values: &'a ValueStore,
-}
-
-impl Serialize for JsonObject<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.relations.len()))?;
-        for (&relation, ids) in self.relations.iter().zip(self.sorted) {
-            let rel = self.program.relation(relation);
-            let rows = JsonRows {
-                model: self.model,
-                relation,
-                types: rel.types(),
-                values: self.values,
-                ids,
-            };
-            map.serialize_entry(&rel.name, &rows)?;
-        }
-        map.end()
-    }
-}
-
-impl Serialize for JsonRows<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.ids.len()))?;
-        for &i in self.ids {
-            seq.serialize_element(&JsonRow {
-                row: self.model.row(self.relation, i),
-                types: &self.types,
-                values: self.values,
-            })?;
-        }
-        seq.end()
-    }
-}
-
-impl Serialize for JsonRow<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.row.len()))?;
-        for (&v, &ty) in self.row.iter().zip(self.types) {
-            match ty {
-                ValueType::Text => seq.serialize_element(&*self.values.text_of(v))?,
-                ValueType::Date => seq.serialize_element(&format_day(v.as_day()))?,
-                ValueType::Bool => seq.serialize_element(&v.as_bool())?,
-                ValueType::Number => seq.serialize_element(&self.values.to_json(ty, v))?,
-            }
-        }
-        seq.end()
-    }
 }
 
 /// One aligned table per relation, headed by its name and row count.
@@ -245,6 +247,48 @@ mod tests {
             out,
             "{\n  \"m\": [\n    [\n      \"A\",\n      9,\n      \"2024-01-01\",\n      false\n    ],\n    [\n      \"B\",\n      10,\n      \"2024-01-02\",\n      true\n    ]\n  ]\n}\n"
         );
+    }
+
+    /// The JSON serde_json's pretty printer writes for the same rows, built as a value tree.
+    fn pretty_reference(e: &Engine, model: &Model, relations: &[RelationId]) -> String {
+        let mut object = serde_json::Map::new();
+        for &r in relations {
+            let types = e.program().relation(r).types();
+            let rows: Vec<serde_json::Value> = model
+                .sorted_rows(r, e.program(), &e.values)
+                .iter()
+                .map(|row| {
+                    let cells = row.iter().zip(&types);
+                    serde_json::Value::Array(cells.map(|(v, t)| e.values.to_json(*t, *v)).collect())
+                })
+                .collect();
+            object.insert(e.program().relation(r).name.clone(), rows.into());
+        }
+        serde_json::to_string_pretty(&serde_json::Value::Object(object)).unwrap_or_default() + "\n"
+    }
+
+    #[test]
+    fn blocks_of_rows_write_what_serde_json_pretty_prints() {
+        let mut e = engine(concat!(
+            "n(\"quote \\\" back\\\\slash\", -3, 2024-02-29, true). n(\"Überseering 9 ✓\", 2.50, 1969-12-31, false).\n",
+            "n(A, 12345678901234567890, 2000-01-01, true). n(\"tab\\there\", 0.001, 2099-12-31, false).\n",
+            "n(\"\", -0.5, 2024-01-01, true). n(MX, 7, 2024-01-02, false). n(US, 8, 2024-01-03, true).\n",
+            "n(x, y, d, b) ⇒ m(x, y, d, b). n(x, _, _, _) ⇒ names(x). n(_, _, _, true) ⇒ any().\n",
+            "n(x, _, _, _) ∧ x = NOPE ⇒ none(x).\n",
+        ));
+        let model = e.evaluate(&Default::default()).expect("evaluates");
+        let rels = e.program().derived_relations();
+        let expected = pretty_reference(&e, &model, &rels);
+        assert!(expected.contains("Überseering") && expected.contains("\"none\": []"), "{expected}");
+        for (rows, at_once) in [(1, 1), (2, 3), (3, 2), (8192, 8)] {
+            let mut out = Vec::new();
+            let blocks = Blocks { rows, at_once };
+            write_json_in_blocks(&mut out, &model, e.program(), &e.values, &rels, blocks)
+                .expect("writes");
+            assert_eq!(String::from_utf8_lossy(&out), expected, "blocks of {rows}, {at_once} at once");
+        }
+        let none: Vec<RelationId> = vec![];
+        assert_eq!(json(&model, e.program(), &e.values, &none), "{}\n");
     }
 
     #[test]

@@ -106,9 +106,17 @@ impl Model {
             .map(|r| r.types())
             .unwrap_or_default();
         let mut ids: Vec<usize> = (0..self.len(relation)).collect();
-        ids.sort_by(|&a, &b| {
+        // Rows are distinct and `compare_rows` orders distinct rows strictly, so an unstable (and
+        // parallel) sort gives the one order there is.
+        let order = |&a: &usize, &b: &usize| {
             values.compare_rows(&types, self.row(relation, a), self.row(relation, b))
-        });
+        };
+        if ids.len() > 1 << 14 {
+            use rayon::slice::ParallelSliceMut;
+            ids.par_sort_unstable_by(order);
+        } else {
+            ids.sort_unstable_by(order);
+        }
         ids
     }
 

@@ -476,9 +476,19 @@ impl ValueStore {
 
 /// `YYYY-MM-DD` for a day number.
 pub fn format_day(day: i32) -> String {
-    match date_of(day) {
-        Some(d) => format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
-        None => format!("<day {day}>"),
+    DayText(day).to_string()
+}
+
+/// A day number shown as `YYYY-MM-DD` (`<day N>` when it is no date), without allocating.
+#[derive(Clone, Copy, Debug)]
+pub struct DayText(pub i32);
+
+impl fmt::Display for DayText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match date_of(self.0) {
+            Some(d) => write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+            None => write!(f, "<day {}>", self.0),
+        }
     }
 }
 
