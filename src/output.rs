@@ -8,7 +8,6 @@
 use comfy_table::{presets, ContentArrangement, Table};
 use std::io::Write as _;
 
-
 use crate::eval::Model;
 use crate::ir::{Program, RelationId};
 use crate::value::{DayText, Value, ValueStore, ValueType};
@@ -279,13 +278,20 @@ mod tests {
         let model = e.evaluate(&Default::default()).expect("evaluates");
         let rels = e.program().derived_relations();
         let expected = pretty_reference(&e, &model, &rels);
-        assert!(expected.contains("Überseering") && expected.contains("\"none\": []"), "{expected}");
+        assert!(
+            expected.contains("Überseering") && expected.contains("\"none\": []"),
+            "{expected}"
+        );
         for (rows, at_once) in [(1, 1), (2, 3), (3, 2), (8192, 8)] {
             let mut out = Vec::new();
             let blocks = Blocks { rows, at_once };
             write_json_in_blocks(&mut out, &model, e.program(), &e.values, &rels, blocks)
                 .expect("writes");
-            assert_eq!(String::from_utf8_lossy(&out), expected, "blocks of {rows}, {at_once} at once");
+            assert_eq!(
+                String::from_utf8_lossy(&out),
+                expected,
+                "blocks of {rows}, {at_once} at once"
+            );
         }
         let none: Vec<RelationId> = vec![];
         assert_eq!(json(&model, e.program(), &e.values, &none), "{}\n");

@@ -15,20 +15,36 @@
 
 use std::path::Path;
 
-use super::convert;
+use super::csv_rows::{self, field, Blocks, Layout, BLOCK_BYTES};
 use super::json::signature;
 use super::report::{FileReport, Place, Problem};
-use super::{FactOrigin, FactSet};
+use super::FactSet;
 use crate::diagnostic::did_you_mean;
 use crate::ir::{Program, RelationId, RelationKind};
-use crate::value::{ValueStore, ValueType};
+use crate::value::ValueStore;
 
 /// Loads the CSV file at `path` (shown as `name`) into `facts`; returns the relation and the number of
 /// rows skipped for an empty optional column.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn load_csv(
     path: &Path,
-    input: impl std::io::Read,
+    input: impl std::io::Read + Send,
+    name: &str,
+    file: u32,
+    program: &Program,
+    values: &mut ValueStore,
+    facts: &mut FactSet,
+    report: &mut FileReport,
+) -> Option<(RelationId, usize)> {
+    let blocks = Blocks::new(input, BLOCK_BYTES);
+    load_csv_blocks(path, blocks, name, file, program, values, facts, report)
+}
+
+/// [`load_csv`] from blocks of a given size (tests use small ones).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn load_csv_blocks(
+    path: &Path,
+    mut blocks: Blocks<impl std::io::Read + Send>,
     name: &str,
     file: u32,
     program: &Program,
@@ -38,19 +54,9 @@ pub(crate) fn load_csv(
 ) -> Option<(RelationId, usize)> {
     let rel = relation(path, name, program, report)?;
     let relation = program.relation(rel);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        // `\n` ends a record, so that the reader's line numbers are right for CRLF files too (with
-        // CRLF terminators it counts a record's `\n` only when it reads the next one); a `\r` before
-        // it is taken off the last field, see `field`.
-        .terminator(csv::Terminator::Any(b'\n'))
-        .buffer_capacity(1 << 18)
-        .from_reader(input);
-    let mut record = csv::ByteRecord::new();
-    match reader.read_byte_record(&mut record) {
-        Ok(true) => {}
-        Ok(false) => {
+    let mut first = match blocks.next_block() {
+        Ok(Some(block)) => block,
+        Ok(None) => {
             report.push(
                 Problem::new(
                     "missing_column",
@@ -69,11 +75,36 @@ pub(crate) fn load_csv(
             return None;
         }
         Err(e) => {
-            report.push(read_error(name, &e));
+            report.push(super::load::unreadable(name, &e.to_string()));
             return None;
         }
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        // `\n` ends a record, as in `csv_rows::convert`.
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(first.bytes.as_slice());
+    let mut record = csv::ByteRecord::new();
+    if !matches!(reader.read_byte_record(&mut record), Ok(true)) {
+        // Only blank lines: as empty as an empty file.
+        report.push(
+            Problem::new(
+                "missing_column",
+                format!(
+                    "`{name}` is empty: it needs a header row naming the columns of `{}`",
+                    relation.name
+                ),
+                Place::File,
+                "",
+            )
+            .help(format!(
+                "start the file with a header such as `{}`",
+                header_example(relation)
+            )),
+        );
+        return None;
     }
-
     // The header: which field holds each declared column.
     let header_at = record.position().map_or(0, |p| p.byte() as usize);
     let header_place = Place::CsvRecord { record: header_at };
@@ -182,123 +213,80 @@ pub(crate) fn load_csv(
         return None;
     }
 
-    // The rows.
+    // The rows, in blocks converted on every core and appended in file order.
     let header_len = record.len();
-    let columns: Vec<(usize, ValueType, bool)> = relation
-        .columns
-        .iter()
-        .zip(&field_of)
-        .map(|(c, f)| (f.unwrap_or(0), c.ty, c.optional))
-        .collect();
-    let mut row = Vec::with_capacity(columns.len());
-    let mut index: u32 = 0;
-    let mut skipped = 0;
-    let table = facts.table_mut(rel);
+    let rows_start = reader.position().byte() as usize;
+    let lines_before = (reader.position().line() as u32).saturating_sub(1);
+    drop(reader);
+    first.bytes.drain(..rows_start.min(first.bytes.len()));
+    first.offset = rows_start;
+    first.lines = lines_before;
+    let layout = Layout {
+        name,
+        file,
+        relation,
+        columns: relation
+            .columns
+            .iter()
+            .zip(&field_of)
+            .map(|(c, f)| (f.unwrap_or(0), c.ty, c.optional))
+            .collect(),
+        header_len,
+    };
+    let mut rows = csv_rows::Rows {
+        table: facts.table_mut(rel),
+        types: relation.types(),
+        records: 0,
+        skipped: 0,
+    };
+    // Pipelined: while one window of blocks is converted, the one before it is appended and the one
+    // after it is read.
+    let window = 2 * rayon::current_num_threads().max(1);
+    let mut batch = vec![first];
+    let mut ended = fill(&mut blocks, &mut batch, window, name, report);
+    let mut converted: Vec<csv_rows::Converted> = vec![];
     loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                report.push(read_error(name, &e));
-                break;
-            }
-        }
-        if record.len() == 1 && record.get(0) == Some(b"\r") {
-            continue; // a blank CRLF line
-        }
-        let (at, line) = record
-            .position()
-            .map_or((0, 0), |p| (p.byte() as usize, p.line() as u32));
-        if record.len() != header_len {
-            let n = record.len();
-            report.push(
-                Problem::new(
-                    "ragged_row",
-                    format!("line {line} of `{name}` has {n} {}, but the header has {header_len}", fields(n)),
-                    Place::CsvRecord { record: at },
-                    format!("{n} {}", fields(n)),
-                )
-                .help("every row needs one field per header column; quote fields that contain a comma"),
-            );
-            index += 1;
-            continue;
-        }
-        row.clear();
-        let mut good = true;
-        let mut skip = false;
-        for (c, &(f, ty, optional)) in columns.iter().enumerate() {
-            let raw = field(record.get(f).unwrap_or_default(), f + 1 == header_len);
-            let place = || Place::CsvField {
-                record: at,
-                field: f,
-            };
-            if raw.is_empty() {
-                if optional {
-                    skip = true;
-                    break;
+        let mut next = vec![];
+        let (now, end) = rayon::join(
+            || csv_rows::convert_all(&layout, &batch),
+            || {
+                for block in converted.drain(..) {
+                    rows.append(block, values, report);
                 }
-                good = false;
-                let message = convert::mismatch_message(
-                    relation,
-                    c,
-                    "an empty field",
-                    &format!("on line {line}"),
-                );
-                report.push(
-                    Problem::new("bad_value", message, place(), "empty").help(format!(
-                        "every row needs a value for {}",
-                        convert::column_name(&relation.columns[c], c)
-                    )),
-                );
-                continue;
-            }
-            let Ok(text) = std::str::from_utf8(raw) else {
-                good = false;
-                report.push(
-                    Problem::new(
-                        "invalid_utf8",
-                        format!(
-                            "{} of `{}` on line {line} is not valid UTF-8",
-                            convert::column_name(&relation.columns[c], c),
-                            relation.name
-                        ),
-                        place(),
-                        "invalid UTF-8",
-                    )
-                    .help("save the file as UTF-8"),
-                );
-                continue;
-            };
-            match convert::from_text(ty, text, values) {
-                Ok(v) => row.push(v),
-                Err(m) => {
-                    good = false;
-                    let message = convert::mismatch_message(
-                        relation,
-                        c,
-                        &convert::shown(text),
-                        &format!("on line {line}"),
-                    );
-                    let label = format!("expected {}", convert::expected(ty));
-                    report.push(Problem::new(m.code, message, place(), label).help(m.help));
-                }
-            }
+                ended || fill(&mut blocks, &mut next, window, name, report)
+            },
+        );
+        converted = now;
+        for block in batch.drain(..) {
+            blocks.recycle(block.bytes);
         }
-        if good && skip {
-            skipped += 1;
-        } else if good {
-            table.push(
-                &row,
-                FactOrigin::Data {
-                    file,
-                    line,
-                    row: index,
-                },
-            );
+        if converted.is_empty() && next.is_empty() {
+            break;
         }
-        index += 1;
+        (batch, ended) = (next, end);
     }
-    Some((rel, skipped))
+    Some((rel, rows.skipped))
+}
+
+/// Reads blocks into `batch` until it holds `window`; whether the file ended (or failed to read).
+fn fill(
+    blocks: &mut Blocks<impl std::io::Read + Send>,
+    batch: &mut Vec<csv_rows::Block>,
+    window: usize,
+    name: &str,
+    report: &mut FileReport,
+) -> bool {
+    while batch.len() < window {
+        match blocks.next_block() {
+            Ok(Some(block)) => batch.push(block),
+            Ok(None) => return true,
+            Err(e) => {
+                report.push(super::load::unreadable(name, &e.to_string()));
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// The declared relation a CSV file is named after, or a problem.
@@ -354,16 +342,6 @@ fn relation(
     Some(rel)
 }
 
-/// A field's bytes, without the `\r` of a CRLF line ending when it is the last field.
-#[inline]
-fn field(raw: &[u8], last: bool) -> &[u8] {
-    if last {
-        raw.strip_suffix(b"\r").unwrap_or(raw)
-    } else {
-        raw
-    }
-}
-
 fn example_signature(relation: &crate::ir::Relation) -> String {
     let columns: Vec<String> = relation
         .columns
@@ -387,12 +365,4 @@ fn header_example(relation: &crate::ir::Relation) -> String {
         .filter_map(|c| c.name.as_deref())
         .collect();
     names.join(",")
-}
-
-fn fields(n: usize) -> &'static str {
-    super::json::plural(n, "field", "fields")
-}
-
-fn read_error(name: &str, e: &csv::Error) -> Problem {
-    super::load::unreadable(name, &e.to_string())
 }

@@ -55,7 +55,7 @@ pub fn load(
 
 /// Told how a load advances, so that a front end can draw a progress bar; the library never prints.
 /// Byte counts are of the files' contents as read from disk.
-pub trait Progress {
+pub trait Progress: Send {
     /// The load starts: `bytes` in all, over `files` files.
     fn start(&mut self, _files: usize, _bytes: u64) {}
     /// `bytes` more have been read.

@@ -16,6 +16,7 @@
 
 pub(crate) mod convert;
 mod csv;
+mod csv_rows;
 mod infer;
 pub mod inspect;
 mod json;

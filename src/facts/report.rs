@@ -87,6 +87,11 @@ impl FileReport {
         }
     }
 
+    /// Counts `n` more problems that are not reported in full.
+    pub fn count_more(&mut self, n: usize) {
+        self.total += n;
+    }
+
     pub fn is_clean(&self) -> bool {
         self.total == 0
     }

@@ -10,7 +10,7 @@ use crate::value::{ValueStore, ValueType};
 
 use ValueType::{Bool, Date, Number, Text};
 
-fn relation(name: &str, columns: &[(&str, ValueType)]) -> Relation {
+pub(super) fn relation(name: &str, columns: &[(&str, ValueType)]) -> Relation {
     Relation {
         name: name.to_string(),
         columns: columns

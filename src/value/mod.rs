@@ -102,6 +102,12 @@ impl Value {
         self.0 as i64 as i32
     }
 
+    /// The text `bytes` packed inline, when they are a short ASCII text (see [`text`]); such a text
+    /// needs no store.
+    pub fn packed_text(bytes: &[u8]) -> Option<Value> {
+        text::pack_bytes(bytes).map(Value)
+    }
+
     /// A small integer stored inline, when it fits in 63 bits.
     fn inline_int(n: i64) -> Option<Value> {
         const MIN: i64 = i64::MIN >> 1;
@@ -362,6 +368,20 @@ impl ValueStore {
                 .and_then(|id| self.texts.get(id))
                 .unwrap_or("<unknown text>"),
         )
+    }
+
+    /// Whether nothing was interned: every value of this store is inline.
+    pub fn interns_nothing(&self) -> bool {
+        self.texts.is_empty() && self.decimals.is_empty()
+    }
+
+    /// The value in this store of `v`, a value of type `ty` in `from` (interned here when it must be).
+    pub fn value_from(&mut self, from: &ValueStore, ty: ValueType, v: Value) -> Value {
+        match ty {
+            ValueType::Text if !text::is_inline(v.0) => self.text(&from.text_of(v)),
+            ValueType::Number if !v.is_inline_int() => self.number(from.number_of(v)),
+            _ => v,
+        }
     }
 
     /// The texts interned in this store (not the inline ones), in first-seen order.

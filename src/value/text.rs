@@ -25,7 +25,12 @@ pub const INLINE_TAG: u64 = 1 << 63;
 
 /// The raw bits of `s` packed inline, when it fits.
 pub fn pack(s: &str) -> Option<u64> {
-    let bytes = s.as_bytes();
+    pack_bytes(s.as_bytes())
+}
+
+/// The raw bits of the text `bytes` packed inline, when they are a text that fits (ASCII, so valid
+/// UTF-8, without NUL).
+pub fn pack_bytes(bytes: &[u8]) -> Option<u64> {
     if bytes.len() > INLINE_MAX {
         return None;
     }

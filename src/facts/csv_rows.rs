@@ -1,0 +1,478 @@
+//! The rows of a CSV file, converted in blocks on every core.
+//!
+//! [`Blocks`] reads the file in blocks of about [`BLOCK_BYTES`], each cut just after a line end, so that
+//! every block holds whole records: a cut is only made in a block without a `"` byte (where every
+//! `\n` ends a record); from the first block that holds a quote on, the rest of the file is one block.
+//! [`convert`] turns one block's records into rows with its own [`ValueStore`] (texts that are not
+//! packed inline and decimals get ids local to the block), and [`Rows::append`] adds converted blocks,
+//! in file order, to the relation's table: it renumbers rows, re-interns local values in the engine's
+//! store and passes the problems on to the file's report.
+//!
+//! Invariant: the rows, their origins (file, line, row number) and the problems, with their lines and
+//! byte offsets, are those a single pass over the file gives; only which long texts are interned for
+//! rows that turn out bad or skipped differs, which nothing observes.
+
+use std::io::Read;
+
+use rayon::prelude::*;
+
+use super::convert;
+use super::report::{FileReport, Place, Problem, MAX_REPORTED};
+use super::{FactOrigin, Table};
+use crate::ir::Relation;
+use crate::value::{Value, ValueStore, ValueType};
+
+/// The size blocks are read in, before they are cut at a line end.
+pub(super) const BLOCK_BYTES: usize = 4 << 20;
+
+/// A block of whole records and where it starts in the file.
+pub(super) struct Block {
+    pub bytes: Vec<u8>,
+    /// The byte offset of `bytes[0]` in the file.
+    pub offset: usize,
+    /// How many lines precede the block.
+    pub lines: u32,
+}
+
+/// Cuts a reader into [`Block`]s (see the module doc).
+pub(super) struct Blocks<R> {
+    input: R,
+    size: usize,
+    carry: Vec<u8>,
+    offset: usize,
+    lines: u32,
+    whole: bool,
+    done: bool,
+    /// Buffers of blocks done with, reused for the next blocks.
+    spare: Vec<Vec<u8>>,
+}
+
+impl<R: Read> Blocks<R> {
+    pub fn new(input: R, size: usize) -> Blocks<R> {
+        Blocks {
+            input,
+            size: size.max(1),
+            carry: vec![],
+            offset: 0,
+            lines: 0,
+            whole: false,
+            done: false,
+            spare: vec![],
+        }
+    }
+
+    /// Gives back a block's buffer for a later block.
+    pub fn recycle(&mut self, mut bytes: Vec<u8>) {
+        bytes.clear();
+        self.spare.push(bytes);
+    }
+
+    /// The next block; `None` at the end of the file.
+    pub fn next_block(&mut self) -> std::io::Result<Option<Block>> {
+        let mut bytes = self.spare.pop().unwrap_or_default();
+        bytes.extend_from_slice(&self.carry);
+        self.carry.clear();
+        let mut target = self.size;
+        let cut = loop {
+            if self.done {
+                break bytes.len();
+            }
+            if self.whole {
+                self.input.read_to_end(&mut bytes)?;
+                self.done = true;
+                continue;
+            }
+            if bytes.len() < target {
+                let start = bytes.len();
+                bytes.reserve_exact((target - start).min(BLOCK_BYTES));
+                (&mut self.input)
+                    .take((target - start) as u64)
+                    .read_to_end(&mut bytes)?;
+                if bytes.len() < target {
+                    self.done = true;
+                    continue;
+                }
+            }
+            if bytes.contains(&b'"') {
+                self.whole = true;
+                continue;
+            }
+            if let Some(i) = bytes.iter().rposition(|b| *b == b'\n') {
+                break i + 1;
+            }
+            // A record longer than a block: read on.
+            target = target.saturating_add(self.size);
+        };
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        self.carry
+            .extend_from_slice(bytes.get(cut..).unwrap_or_default());
+        bytes.truncate(cut);
+        let block = Block {
+            offset: self.offset,
+            lines: self.lines,
+            bytes,
+        };
+        self.offset += block.bytes.len();
+        let newlines: u32 = block.bytes.iter().map(|b| u32::from(*b == b'\n')).sum();
+        self.lines = self.lines.saturating_add(newlines);
+        Ok(Some(block))
+    }
+}
+
+/// What converting needs to know about the file and its relation.
+pub(super) struct Layout<'a> {
+    pub name: &'a str,
+    pub file: u32,
+    pub relation: &'a Relation,
+    /// Per declared column: the field that holds it, its type, whether it is optional.
+    pub columns: Vec<(usize, ValueType, bool)>,
+    pub header_len: usize,
+}
+
+/// One block's records, converted.
+pub(super) struct Converted {
+    values: Vec<Value>,
+    /// Row numbers count from the block's first record.
+    origins: Vec<FactOrigin>,
+    /// The first [`MAX_REPORTED`] problems, and how many there were.
+    problems: Vec<Problem>,
+    problem_count: usize,
+    records: u32,
+    skipped: usize,
+    /// Values of this block that are not inline: texts and decimals.
+    store: ValueStore,
+}
+
+/// Converts the records of `bytes`, which start at byte `offset` after `lines` lines of the file.
+pub(super) fn convert(layout: &Layout<'_>, bytes: &[u8], offset: usize, lines: u32) -> Converted {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        // `\n` ends a record, so that line numbers are right for CRLF files too; a `\r` before it is
+        // taken off the last field, see `field`.
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(bytes);
+    let mut out = Converted {
+        values: vec![],
+        origins: vec![],
+        problems: vec![],
+        problem_count: 0,
+        records: 0,
+        skipped: 0,
+        store: ValueStore::new(),
+    };
+    let problem = |out: &mut Converted, p: Problem| {
+        out.problem_count += 1;
+        if out.problems.len() < MAX_REPORTED {
+            out.problems.push(p);
+        }
+    };
+    let (name, relation, header_len) = (layout.name, layout.relation, layout.header_len);
+    let mut record = csv::ByteRecord::new();
+    let mut row = Vec::with_capacity(layout.columns.len());
+    // Reading a byte slice cannot fail.
+    while let Ok(true) = reader.read_byte_record(&mut record) {
+        if record.len() == 1 && record.get(0) == Some(b"\r") {
+            continue; // a blank CRLF line
+        }
+        let (at, line) = record.position().map_or((0, 0), |p| {
+            (
+                offset + p.byte() as usize,
+                lines.saturating_add(p.line() as u32),
+            )
+        });
+        let index = out.records;
+        out.records += 1;
+        if record.len() != header_len {
+            let n = record.len();
+            let p = Problem::new(
+                "ragged_row",
+                format!(
+                    "line {line} of `{name}` has {n} {}, but the header has {header_len}",
+                    fields(n)
+                ),
+                Place::CsvRecord { record: at },
+                format!("{n} {}", fields(n)),
+            )
+            .help("every row needs one field per header column; quote fields that contain a comma");
+            problem(&mut out, p);
+            continue;
+        }
+        row.clear();
+        let mut good = true;
+        let mut skip = false;
+        for (c, &(f, ty, optional)) in layout.columns.iter().enumerate() {
+            let raw = field(record.get(f).unwrap_or_default(), f + 1 == header_len);
+            let place = || Place::CsvField {
+                record: at,
+                field: f,
+            };
+            if raw.is_empty() {
+                if optional {
+                    skip = true;
+                    break;
+                }
+                good = false;
+                let on = format!("on line {line}");
+                let message = convert::mismatch_message(relation, c, "an empty field", &on);
+                let help = format!(
+                    "every row needs a value for {}",
+                    convert::column_name(&relation.columns[c], c)
+                );
+                problem(
+                    &mut out,
+                    Problem::new("bad_value", message, place(), "empty").help(help),
+                );
+                continue;
+            }
+            // Short ASCII texts are packed straight from their bytes (see `value::text`).
+            if ty == ValueType::Text {
+                if let Some(v) = Value::packed_text(raw) {
+                    row.push(v);
+                    continue;
+                }
+            }
+            let Ok(text) = std::str::from_utf8(raw) else {
+                good = false;
+                let message = format!(
+                    "{} of `{}` on line {line} is not valid UTF-8",
+                    convert::column_name(&relation.columns[c], c),
+                    relation.name
+                );
+                let p = Problem::new("invalid_utf8", message, place(), "invalid UTF-8")
+                    .help("save the file as UTF-8");
+                problem(&mut out, p);
+                continue;
+            };
+            match convert::from_text(ty, text, &mut out.store) {
+                Ok(v) => row.push(v),
+                Err(m) => {
+                    good = false;
+                    let on = format!("on line {line}");
+                    let message =
+                        convert::mismatch_message(relation, c, &convert::shown(text), &on);
+                    let label = format!("expected {}", convert::expected(ty));
+                    problem(
+                        &mut out,
+                        Problem::new(m.code, message, place(), label).help(m.help),
+                    );
+                }
+            }
+        }
+        if good && skip {
+            out.skipped += 1;
+        } else if good {
+            out.values.extend_from_slice(&row);
+            out.origins.push(FactOrigin::Data {
+                file: layout.file,
+                line,
+                row: index,
+            });
+        }
+    }
+    out
+}
+
+/// Converts `blocks` on every core, in order.
+pub(super) fn convert_all(layout: &Layout<'_>, blocks: &[Block]) -> Vec<Converted> {
+    blocks
+        .par_iter()
+        .map(|b| convert(layout, &b.bytes, b.offset, b.lines))
+        .collect()
+}
+
+/// A relation's table as converted blocks are appended to it.
+pub(super) struct Rows<'a> {
+    pub table: &'a mut Table,
+    pub types: Vec<ValueType>,
+    /// Records so far (the next block's first row number).
+    pub records: u32,
+    pub skipped: usize,
+}
+
+impl Rows<'_> {
+    /// Appends `block` (the next one in file order): its rows with values re-interned in `values`, its
+    /// problems to `report`.
+    pub fn append(&mut self, block: Converted, values: &mut ValueStore, report: &mut FileReport) {
+        for p in block.problems {
+            report.push(p);
+        }
+        report.count_more(block.problem_count.saturating_sub(MAX_REPORTED));
+        let start = self.table.values.len();
+        self.table.values.extend_from_slice(&block.values);
+        if !block.store.interns_nothing() {
+            let arity = self.types.len().max(1);
+            for row in self.table.values[start..].chunks_mut(arity) {
+                for (v, ty) in row.iter_mut().zip(&self.types) {
+                    *v = values.value_from(&block.store, *ty, *v);
+                }
+            }
+        }
+        let first = self.records;
+        self.table
+            .origins
+            .extend(block.origins.into_iter().map(|o| match o {
+                FactOrigin::Data { file, line, row } => FactOrigin::Data {
+                    file,
+                    line,
+                    row: row.saturating_add(first),
+                },
+                other => other,
+            }));
+        self.records = self.records.saturating_add(block.records);
+        self.skipped += block.skipped;
+    }
+}
+
+/// A field's bytes, without the `\r` of a CRLF line ending when it is the last field.
+#[inline]
+pub(super) fn field(raw: &[u8], last: bool) -> &[u8] {
+    if last {
+        raw.strip_suffix(b"\r").unwrap_or(raw)
+    } else {
+        raw
+    }
+}
+
+fn fields(n: usize) -> &'static str {
+    super::json::plural(n, "field", "fields")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::facts::csv::load_csv_blocks;
+    use crate::facts::tests::relation;
+    use crate::facts::FactSet;
+    use crate::ir::Program;
+    use ValueType::{Date, Number, Text};
+
+    #[test]
+    fn blocks_end_at_line_ends_and_the_rest_after_a_quote_is_one_block() {
+        let text = b"a,b\n1,22\n333,4\n55555,6\n7,8\n\"q\nq\",9\n10,11\n12,13\n";
+        let mut blocks = Blocks::new(&text[..], 6);
+        let mut got: Vec<(Vec<u8>, usize, u32)> = vec![];
+        while let Some(b) = blocks.next_block().expect("reads") {
+            got.push((b.bytes, b.offset, b.lines));
+        }
+        let joined: Vec<u8> = got.iter().flat_map(|(b, _, _)| b.clone()).collect();
+        assert_eq!(joined, text);
+        let (last, body) = got.split_last().expect("blocks");
+        assert!(body.len() >= 2, "{} blocks", got.len());
+        for (bytes, _, _) in body {
+            assert!(bytes.ends_with(b"\n") && !bytes.contains(&b'"'));
+        }
+        assert!(last.0.starts_with(b"7,8") || last.0.contains(&b'"'));
+        for pair in got.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            assert_eq!(b.1, a.1 + a.0.len());
+            assert_eq!(
+                b.2 as usize,
+                a.2 as usize + a.0.iter().filter(|c| **c == b'\n').count()
+            );
+        }
+    }
+
+    /// A file with long texts, decimals, skipped rows, CRLF and blank lines, bad rows, and a quoted
+    /// field late in the file.
+    fn file() -> Vec<u8> {
+        let mut out = b"id,note,amount,day\r\n".to_vec();
+        for i in 0..400 {
+            let note = if i % 7 == 0 {
+                String::new()
+            } else {
+                format!("note {i}")
+            };
+            let amount = if i % 3 == 0 {
+                format!("{i}.5")
+            } else {
+                i.to_string()
+            };
+            let day = if i % 77 == 5 {
+                "2024-13-01".to_string()
+            } else {
+                format!("2024-01-{:02}", i % 28 + 1)
+            };
+            let line = match i {
+                _ if i % 50 == 9 => format!("SHIPMENT-LONG-{i:06},{note}\n"),
+                351 => format!("SHIPMENT-LONG-{i:06},\"quoted, \"\"{note}\"\"\",{amount},{day}\n"),
+                _ if i % 2 == 0 => format!("SHIPMENT-LONG-{i:06},{note},{amount},{day}\r\n"),
+                _ => format!("S{i},{note},{amount},{day}\n"),
+            };
+            out.extend_from_slice(line.as_bytes());
+            if i % 40 == 0 {
+                out.extend_from_slice(b"\r\n");
+            }
+        }
+        out
+    }
+
+    fn load(bytes: &[u8], block: usize) -> (String, Vec<Vec<String>>, Vec<FactOrigin>, usize) {
+        let mut shipment = relation(
+            "shipment",
+            &[
+                ("id", Text),
+                ("note", Text),
+                ("amount", Number),
+                ("day", Date),
+            ],
+        );
+        shipment.columns[1].optional = true;
+        let program = Program {
+            relations: vec![shipment],
+            ..Program::default()
+        };
+        let mut values = ValueStore::new();
+        values.text("SOMETHING LONG INTERNED FIRST");
+        let mut facts = FactSet::for_program(&program);
+        let mut report = FileReport::new();
+        let blocks = Blocks::new(bytes, block);
+        let path = Path::new("shipment.csv");
+        let loaded = load_csv_blocks(
+            path,
+            blocks,
+            "shipment.csv",
+            3,
+            &program,
+            &mut values,
+            &mut facts,
+            &mut report,
+        );
+        let (_, skipped) = loaded.expect("the header is right");
+        let table = &facts.tables[0];
+        let types = program.relations[0].types();
+        let rows = (0..table.len())
+            .map(|r| {
+                let row = table.row(r).iter().zip(&types);
+                row.map(|(v, ty)| values.display(*ty, *v)).collect()
+            })
+            .collect();
+        (format!("{report:?}"), rows, table.origins.clone(), skipped)
+    }
+
+    #[test]
+    fn any_block_size_loads_what_one_block_loads() {
+        let bytes = file();
+        let whole = load(&bytes, usize::MAX);
+        assert!(
+            whole.0.contains("ragged_row") && whole.0.contains("bad_date"),
+            "{}",
+            whole.0
+        );
+        assert!(
+            whole.1.len() > 250 && whole.3 > 40,
+            "{} rows, {} skipped",
+            whole.1.len(),
+            whole.3
+        );
+        assert!(whole.1.iter().any(|r| r[1] == "quoted, \"note 351\""));
+        assert!(whole.1.iter().any(|r| r[2] == "3.5") && whole.1.iter().any(|r| r[0] == "S1"));
+        for size in [1, 10, 100, 777, 4096] {
+            assert_eq!(load(&bytes, size), whole, "blocks of {size} bytes");
+        }
+    }
+}
