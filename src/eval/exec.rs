@@ -193,9 +193,12 @@ impl<'a> Exec<'a> {
                 let mut buffer = KeyBuffer::default();
                 let key = buffer.fill(key, bindings);
                 let index = indexes.get(i).copied().flatten();
+                // Rounds are only read when some are hidden (derivation searches).
+                let below = self.below_round;
+                let hidden = |r: usize| below != u32::MAX && rows.round(r) >= below;
                 if let Some(index) = index {
                     for r in index.lookup(rows, key, end) {
-                        if (r as usize) < start || rows.round(r as usize) >= self.below_round {
+                        if (r as usize) < start || hidden(r as usize) {
                             continue;
                         }
                         self.tick()?;
@@ -206,7 +209,7 @@ impl<'a> Exec<'a> {
                 } else {
                     for r in start..end {
                         self.tick()?;
-                        if rows.round(r) >= self.below_round {
+                        if hidden(r) {
                             continue;
                         }
                         let values = rows.row(r);

@@ -128,6 +128,8 @@ impl Planner<'_> {
     fn ready(&self, literal: &Literal) -> Option<Step> {
         match literal {
             Literal::Atom { .. } => None,
+            // Negations wait for the positive atoms that are pure filters (see `binds_nothing`).
+            Literal::Negated { .. } if self.filter_pending() => None,
             Literal::Negated { relation, args, .. } => {
                 let mut key_columns = vec![];
                 let mut key = vec![];
@@ -227,6 +229,22 @@ impl Planner<'_> {
         }
     }
 
+    /// Whether matching an atom with `args` binds no variable: it only filters. Filters run before
+    /// other atoms and before negations: they touch one index and usually drop most bindings, while a
+    /// negation usually keeps most.
+    fn binds_nothing(&self, args: &[Term]) -> bool {
+        args.iter().all(|a| match a {
+            Term::Var(v) => self.is_bound(*v),
+            Term::Const(_) | Term::Wildcard => true,
+        })
+    }
+
+    fn filter_pending(&self) -> bool {
+        self.body.iter().zip(&self.placed).any(|(literal, placed)| {
+            !placed && matches!(literal, Literal::Atom { args, .. } if self.binds_nothing(args))
+        })
+    }
+
     fn bound_columns(&self, args: &[Term]) -> usize {
         args.iter()
             .filter(|a| match a {
@@ -308,7 +326,11 @@ pub fn plan(
                 continue;
             }
             if let Literal::Atom { args, .. } = literal {
-                let score = planner.bound_columns(args);
+                let score = if planner.binds_nothing(args) {
+                    usize::MAX
+                } else {
+                    planner.bound_columns(args)
+                };
                 if best.is_none_or(|(_, s)| score > s) {
                     best = Some((i, score));
                 }
