@@ -6,6 +6,11 @@
 //! [`ir`]) → [`eval`] (join plans, semi-naive evaluation) → consumers. Facts enter through [`facts`].
 //! The library never prints; front ends render [`diagnostic::Diagnostic`]s.
 
+// pest's generated parser names `::alloc` when pest is built without its `std` feature, which this
+// crate turns off: with it, pest probes the native stack on every grammar rule (a quarter of the
+// parse time); accord bounds nesting itself (`syntax::parse::MAX_NESTING`).
+extern crate alloc;
+
 pub mod check;
 pub mod diagnostic;
 pub mod engine;
