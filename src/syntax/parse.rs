@@ -24,6 +24,7 @@ mod annotations;
 mod errors;
 mod expressions;
 mod formulas;
+mod pieces;
 mod records;
 mod statements;
 
@@ -31,10 +32,42 @@ mod statements;
 #[grammar = "../grammar/accord.pest"]
 struct AccordParser;
 
-/// Parses a whole policy file.
+/// Parses a whole policy file. A large file is cut into pieces of whole statements that parse on
+/// every core (see `pieces`); when any piece fails, the whole file is parsed again for the diagnostic.
 pub fn parse_file(file: FileId, text: &str) -> Result<SourceFile, Diagnostic> {
-    let root = parse_root(file, text, Rule::file)?;
-    let lower = Lower { file };
+    use rayon::prelude::*;
+    check_nesting(file, text)?;
+    let target = (text.len() / (4 * rayon::current_num_threads().max(1))).max(PIECE_BYTES);
+    let pieces = pieces::pieces(text, target);
+    if pieces.len() > 1 {
+        let parsed: Vec<Result<Vec<Item>>> = pieces
+            .into_par_iter()
+            .map(|range| parse_items(file, text, range))
+            .collect();
+        if let Ok(items) = parsed.into_iter().collect::<Result<Vec<_>>>() {
+            let items = items.into_iter().flatten().collect();
+            return Ok(SourceFile { items });
+        }
+    }
+    let items = parse_items(file, text, 0..text.len())?;
+    Ok(SourceFile { items })
+}
+
+/// The smallest piece of a file worth parsing on its own.
+const PIECE_BYTES: usize = 64 << 10;
+
+/// The statements of `text[range]`.
+fn parse_items(file: FileId, text: &str, range: std::ops::Range<usize>) -> Result<Vec<Item>> {
+    let piece = text.get(range.clone()).unwrap_or_default();
+    let mut pairs = AccordParser::parse(Rule::file, piece).map_err(|e| {
+        // Diagnostics are only ever built for the whole text (see `parse_file`).
+        syntax_error(file, piece, e)
+    })?;
+    let root = pairs.next().ok_or_else(|| internal(file, "empty parse"))?;
+    let lower = Lower {
+        file,
+        offset: range.start,
+    };
     let mut items = vec![];
     for pair in root.into_inner() {
         if pair.as_rule() == Rule::EOI {
@@ -42,13 +75,13 @@ pub fn parse_file(file: FileId, text: &str) -> Result<SourceFile, Diagnostic> {
         }
         items.push(lower.item(pair)?);
     }
-    Ok(SourceFile { items })
+    Ok(items)
 }
 
 /// Parses a query: premises without a conclusion, e.g. `fewer_exams(s) ∧ shipment(s, e, US, d)`.
 pub fn parse_query(file: FileId, text: &str) -> Result<Formula, Diagnostic> {
     let root = parse_root(file, text, Rule::query)?;
-    let lower = Lower { file };
+    let lower = Lower { file, offset: 0 };
     let formula = root
         .into_inner()
         .next()
@@ -73,7 +106,7 @@ pub enum ReplLine {
 /// Parses a REPL input: a statement (fact, rule, declaration) or a query.
 pub fn parse_repl_line(file: FileId, text: &str) -> Result<ReplLine, Diagnostic> {
     let root = parse_root(file, text, Rule::repl_line)?;
-    let lower = Lower { file };
+    let lower = Lower { file, offset: 0 };
     let inner = root
         .into_inner()
         .next()
@@ -173,12 +206,14 @@ fn internal(file: FileId, what: &str) -> Diagnostic {
 
 struct Lower {
     file: FileId,
+    /// Where the text the pairs come from starts in the file.
+    offset: usize,
 }
 
 impl Lower {
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        Span::new(self.file, self.offset + s.start(), self.offset + s.end())
     }
 
     fn unexpected(&self, pair: &Pair<Rule>) -> Diagnostic {

@@ -140,3 +140,34 @@ fn queries_and_repl_lines() {
         Ok(ReplLine::Query(_))
     ));
 }
+
+/// A file large enough to be cut into pieces: rules with strings, decimals, comments, `..`, blocks.
+fn large_policy(error_at_end: bool) -> String {
+    let mut text = String::from("relation r(a: text, ..).\n");
+    for i in 0..700 {
+        text.push_str(&format!(
+            "rule r{i} source \"rule {i}. a sentence. with stops\":\n  \
+             a(x, 2.5) ∧ b(x, \"t. {i}\") ∧ x ≠ C{i} ⇒ c{i}(x). // not. a cut\n\
+             subject s{i} {{ d(s{i}) ⇒ e(s{i}). e(x) ⇒ f(x). }}\n\
+             test \"t{i}. ok\" {{ a(A, 1.5). expect c{i}(A). }}\n"
+        ));
+    }
+    if error_at_end {
+        text.push_str("g(x) ⇒ .\n");
+    }
+    text
+}
+
+#[test]
+fn large_files_parse_in_pieces_to_the_same_tree_and_errors() {
+    let text = large_policy(false);
+    assert!(pieces::pieces(&text, PIECE_BYTES).len() > 2);
+    let whole = parse_items(FileId(3), &text, 0..text.len()).expect("parses");
+    let cut = parse_file(FileId(3), &text).expect("parses");
+    // Spans compare equal whatever their positions; their debug form shows them.
+    assert_eq!(format!("{:?}", cut.items), format!("{whole:?}"));
+    let bad = large_policy(true);
+    let whole = parse_items(FileId(3), &bad, 0..bad.len()).expect_err("fails");
+    let cut = parse_file(FileId(3), &bad).expect_err("fails");
+    assert_eq!(format!("{cut:?}"), format!("{whole:?}"));
+}
