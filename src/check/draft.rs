@@ -107,7 +107,7 @@ impl Draft {
             }
         }
         self.head.args.iter().for_each(|e| e.vars(&mut all));
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         all.retain(|(n, _)| seen.insert(*n));
         all
     }

@@ -5,7 +5,7 @@
 //! aggregate into an input relation (filled by its own drafts) and an output relation joined back into
 //! the rule. Reports misuse of the sugar (subject forms outside a block, negation of a group).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::draft::*;
 use crate::diagnostic::Diagnostic;

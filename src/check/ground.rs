@@ -8,7 +8,7 @@
 //! type (`type_mismatch`) that exists (`bad_date`, `bad_number`); otherwise it is reported and dropped,
 //! never lowered in part. The fact's relation must be in the table and have an id.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::relations::RelationTable;
 use super::{lower, types};

@@ -7,7 +7,7 @@
 //! withdrawn when E's premises hold for it, while any other rule concluding the same tuple still does.
 //! Exceptions may have exceptions (E's own drafts gain `¬ __defeated_E(…)`), and stratification covers it.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::draft::*;
 use crate::diagnostic::Diagnostic;
@@ -178,7 +178,7 @@ pub fn apply_exceptions(rules: &[NamedRule], drafts: &mut Vec<Draft>, diags: &mu
         }
     }
     // Sets, not scans: a library of ten thousand rules must not cost ten thousand squared.
-    let excepted: std::collections::HashSet<&str> = rules
+    let excepted: rustc_hash::FxHashSet<&str> = rules
         .iter()
         .flat_map(|e| e.exceptions_to.iter().map(|b| b.text.as_str()))
         .collect();
@@ -187,7 +187,7 @@ pub fn apply_exceptions(rules: &[NamedRule], drafts: &mut Vec<Draft>, diags: &mu
         .filter(|r| excepted.contains(r.name.text.as_str()))
         .map(|r| (r.name.text.as_str(), r.index))
         .collect();
-    let exceptions: std::collections::HashSet<usize> = rules
+    let exceptions: rustc_hash::FxHashSet<usize> = rules
         .iter()
         .filter(|r| !r.exceptions_to.is_empty())
         .map(|r| r.index)

@@ -5,7 +5,7 @@
 //! bound), and reports unsafe variables: a variable of the conclusion, of a negation or of a comparison
 //! that nothing binds. Only drafts without errors reach the IR.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::draft::*;
 use super::expand::shown;
@@ -45,7 +45,7 @@ impl Lowering<'_> {
     pub fn rule(&mut self, draft: &Draft, types: &VarTypes) -> Option<ir::Rule> {
         let errors_before = self.diagnostics.len();
         let mut vars: Vec<Variable> = vec![];
-        let mut ids: HashMap<String, VarId> = HashMap::new();
+        let mut ids: HashMap<String, VarId> = HashMap::default();
         for (name, _) in draft.variables() {
             ids.insert(name.to_string(), VarId(vars.len() as u32));
             vars.push(Variable {
@@ -54,7 +54,7 @@ impl Lowering<'_> {
             });
         }
         // Which variables positive atoms bind.
-        let mut bound: HashSet<&str> = HashSet::new();
+        let mut bound: HashSet<&str> = HashSet::default();
         for lit in &draft.body {
             if let DraftLiteral::Atom(a) = lit {
                 for arg in &a.args {
@@ -65,7 +65,7 @@ impl Lowering<'_> {
             }
         }
         // Equalities that bind, in an order where each one's inputs are bound.
-        let mut binds: HashMap<usize, (String, bool)> = HashMap::new();
+        let mut binds: HashMap<usize, (String, bool)> = HashMap::default();
         loop {
             let mut progress = false;
             for (i, lit) in draft.body.iter().enumerate() {

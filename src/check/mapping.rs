@@ -8,7 +8,7 @@
 //! (`duplicate_mapping`). Field names are not checked: they belong to the data, which the loader
 //! checks (`crate::facts`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::relations::RelationTable;
 use crate::diagnostic::{did_you_mean, Diagnostic};
@@ -25,7 +25,7 @@ pub(crate) fn check_mappings(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<ir::RecordMapping> {
     let mut out = vec![];
-    let mut names: HashMap<&str, Span> = HashMap::new();
+    let mut names: HashMap<&str, Span> = HashMap::default();
     for (_, file) in &policy.files {
         for item in &file.items {
             let Item::Records(decl) = item else { continue };

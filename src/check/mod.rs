@@ -24,7 +24,7 @@ mod relations;
 mod strict;
 mod types;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, Column, Program, Relation, RelationId, RelationKind};
@@ -104,7 +104,7 @@ pub fn check(
 
     // Rule names, effective periods, exceptions.
     let mut named: Vec<law::NamedRule> = vec![];
-    let mut names: HashMap<&str, Span> = HashMap::new();
+    let mut names: HashMap<&str, Span> = HashMap::default();
     for f in &facts {
         if let Some(n) = &f.name {
             unique_name(&mut names, n, &mut diags);
@@ -207,7 +207,7 @@ pub fn check(
         today: options.today,
         ..Program::default()
     };
-    let mut relation_ids = HashMap::new();
+    let mut relation_ids = HashMap::default();
     let mut order: Vec<(usize, &String)> =
         table.iter().enumerate().map(|(i, (n, _))| (i, n)).collect();
     order.sort_by_key(|(i, n)| (!table[*n].declared, *i));

@@ -11,7 +11,7 @@
 //! Invariant: a [`Query`]'s rules read only relations of the program; their head relation id is one past
 //! the program's relations and must not be used to index it.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::draft::DraftLiteral;
 use super::ground::lower_fact;
@@ -41,7 +41,7 @@ pub struct Query {
 /// The checker's view of a program's user relations, and their ids.
 fn table_of(program: &Program) -> (RelationTable, HashMap<String, RelationId>) {
     let mut table = RelationTable::new();
-    let mut ids = HashMap::new();
+    let mut ids = HashMap::default();
     for (i, rel) in program.relations.iter().enumerate() {
         if rel.kind != RelationKind::User {
             continue;

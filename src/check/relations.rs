@@ -10,7 +10,7 @@
 //! changes once entered; `declared` entries keep their declared column names, types and spans; a use
 //! that resolves marks the relation `used`, a conclusion marks it `provided`.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use indexmap::IndexMap;
 
@@ -150,7 +150,7 @@ pub(super) fn name_columns_after(table: &mut RelationTable, head: &DraftAtom) {
     let Some(info) = table.get_mut(&head.relation) else {
         return;
     };
-    let mut used = HashSet::new();
+    let mut used = HashSet::default();
     for (col, arg) in info.columns.iter_mut().zip(&head.args) {
         if let DraftExpr::Var(n, _) = arg {
             if !n.starts_with(AGGREGATE_VAR) && used.insert(n.clone()) {

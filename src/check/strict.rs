@@ -4,7 +4,7 @@
 //! every check. Warnings never make `check` fail. Auxiliary relations are never reported; relations the
 //! caller queries count as used. The warnings come back sorted.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::relations::RelationTable;
 use super::CheckOptions;
@@ -41,7 +41,7 @@ pub(super) fn strict_warnings(
         })
         .chain(program.aggregates.iter().map(|a| a.input))
         .collect();
-    let mut warned = HashSet::new();
+    let mut warned = HashSet::default();
     for rule in program
         .rules
         .iter()

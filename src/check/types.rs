@@ -6,7 +6,7 @@
 //! checked, and each mismatch is reported once, with the declaration that fixed the expected type.
 //! A column or variable nothing constrains is `text`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::draft::*;
 use super::expand::shown;
@@ -34,7 +34,7 @@ pub fn infer(
     drafts: &[Draft],
     aggregates: &[AggregateDraft],
 ) -> Vec<VarTypes> {
-    let mut vars: Vec<VarTypes> = vec![HashMap::new(); drafts.len()];
+    let mut vars: Vec<VarTypes> = vec![HashMap::default(); drafts.len()];
     for _round in 0..64 {
         let mut changed = false;
         for (draft, types) in drafts.iter().zip(vars.iter_mut()) {
