@@ -10,7 +10,8 @@
 //! converted as [`super::convert`] says; an empty field is an error unless its column is optional, when
 //! the row is skipped and counted.
 //!
-//! The file is streamed through a reused [`csv::ByteRecord`]; only fields that a column uses are
+//! The header is read here; the rows are converted in blocks on every core by [`super::csv_rows`]
+//! (which says why the result is the one a single pass gives). Only fields that a column uses are
 //! decoded, and nothing is allocated per field on the success path.
 
 use std::path::Path;
@@ -57,21 +58,7 @@ pub(super) fn load_csv_blocks(
     let mut first = match blocks.next_block() {
         Ok(Some(block)) => block,
         Ok(None) => {
-            report.push(
-                Problem::new(
-                    "missing_column",
-                    format!(
-                        "`{name}` is empty: it needs a header row naming the columns of `{}`",
-                        relation.name
-                    ),
-                    Place::File,
-                    "",
-                )
-                .help(format!(
-                    "start the file with a header such as `{}`",
-                    header_example(relation)
-                )),
-            );
+            report.push(empty_file(name, relation));
             return None;
         }
         Err(e) => {
@@ -79,30 +66,11 @@ pub(super) fn load_csv_blocks(
             return None;
         }
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        // `\n` ends a record, as in `csv_rows::convert`.
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(first.bytes.as_slice());
+    let mut reader = csv_rows::record_reader(first.bytes.as_slice());
     let mut record = csv::ByteRecord::new();
     if !matches!(reader.read_byte_record(&mut record), Ok(true)) {
         // Only blank lines: as empty as an empty file.
-        report.push(
-            Problem::new(
-                "missing_column",
-                format!(
-                    "`{name}` is empty: it needs a header row naming the columns of `{}`",
-                    relation.name
-                ),
-                Place::File,
-                "",
-            )
-            .help(format!(
-                "start the file with a header such as `{}`",
-                header_example(relation)
-            )),
-        );
+        report.push(empty_file(name, relation));
         return None;
     }
     // The header: which field holds each declared column.
@@ -266,6 +234,23 @@ pub(super) fn load_csv_blocks(
         (batch, ended) = (next, end);
     }
     Some((rel, rows.skipped))
+}
+
+/// The problem of a file without a header.
+fn empty_file(name: &str, relation: &crate::ir::Relation) -> Problem {
+    Problem::new(
+        "missing_column",
+        format!(
+            "`{name}` is empty: it needs a header row naming the columns of `{}`",
+            relation.name
+        ),
+        Place::File,
+        "",
+    )
+    .help(format!(
+        "start the file with a header such as `{}`",
+        header_example(relation)
+    ))
 }
 
 /// Reads blocks into `batch` until it holds `window`; whether the file ended (or failed to read).

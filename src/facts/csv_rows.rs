@@ -145,15 +145,20 @@ pub(super) struct Converted {
     store: ValueStore,
 }
 
-/// Converts the records of `bytes`, which start at byte `offset` after `lines` lines of the file.
-pub(super) fn convert(layout: &Layout<'_>, bytes: &[u8], offset: usize, lines: u32) -> Converted {
-    let mut reader = csv::ReaderBuilder::new()
+/// A reader of the CSV records in `bytes` (the header's and the rows' alike).
+pub(super) fn record_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         // `\n` ends a record, so that line numbers are right for CRLF files too; a `\r` before it is
         // taken off the last field, see `field`.
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(bytes);
+        .from_reader(bytes)
+}
+
+/// Converts the records of `bytes`, which start at byte `offset` after `lines` lines of the file.
+pub(super) fn convert(layout: &Layout<'_>, bytes: &[u8], offset: usize, lines: u32) -> Converted {
+    let mut reader = record_reader(bytes);
     let mut out = Converted {
         values: vec![],
         origins: vec![],
