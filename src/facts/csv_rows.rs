@@ -1,8 +1,9 @@
 //! The rows of a CSV file, converted in blocks on every core.
 //!
-//! [`Blocks`] reads the file in blocks of about [`BLOCK_BYTES`], each cut just after a line end, so that
-//! every block holds whole records: a cut is only made in a block without a `"` byte (where every
-//! `\n` ends a record); from the first block that holds a quote on, the rest of the file is one block.
+//! [`Blocks`] reads the file in blocks of about [`BLOCK_BYTES`], each cut just after a record's end, so
+//! that every block holds whole records: in a block without a `"` byte every `\n` ends a record; in one
+//! with a quote, `csv_core`'s reader (the state machine the `csv` crate parses with, configured alike)
+//! finds the last record's end, so a quoted field that holds line ends is never cut.
 //! [`convert`] turns one block's records into rows with its own [`ValueStore`] (texts that are not
 //! packed inline and decimals get ids local to the block), and [`Rows::append`] adds converted blocks,
 //! in file order, to the relation's table: it renumbers rows, re-interns local values in the engine's
@@ -41,7 +42,6 @@ pub(super) struct Blocks<R> {
     carry: Vec<u8>,
     offset: usize,
     lines: u32,
-    whole: bool,
     done: bool,
     /// Buffers of blocks done with, reused for the next blocks.
     spare: Vec<Vec<u8>>,
@@ -55,7 +55,6 @@ impl<R: Read> Blocks<R> {
             carry: vec![],
             offset: 0,
             lines: 0,
-            whole: false,
             done: false,
             spare: vec![],
         }
@@ -77,11 +76,6 @@ impl<R: Read> Blocks<R> {
             if self.done {
                 break bytes.len();
             }
-            if self.whole {
-                self.input.read_to_end(&mut bytes)?;
-                self.done = true;
-                continue;
-            }
             if bytes.len() < target {
                 let start = bytes.len();
                 bytes.reserve_exact((target - start).min(BLOCK_BYTES));
@@ -93,12 +87,15 @@ impl<R: Read> Blocks<R> {
                     continue;
                 }
             }
-            if bytes.contains(&b'"') {
-                self.whole = true;
-                continue;
-            }
-            if let Some(i) = bytes.iter().rposition(|b| *b == b'\n') {
-                break i + 1;
+            // Without a quote every line end ends a record; with one, the CSV reader's own state
+            // machine says where the last whole record ends.
+            let end = if bytes.contains(&b'"') {
+                last_record_end(&bytes)
+            } else {
+                bytes.iter().rposition(|b| *b == b'\n').map(|i| i + 1)
+            };
+            if let Some(end) = end.filter(|end| *end > 0) {
+                break end;
             }
             // A record longer than a block: read on.
             target = target.saturating_add(self.size);
@@ -118,6 +115,27 @@ impl<R: Read> Blocks<R> {
         let newlines: u32 = block.bytes.iter().map(|b| u32::from(*b == b'\n')).sum();
         self.lines = self.lines.saturating_add(newlines);
         Ok(Some(block))
+    }
+}
+
+/// Where the last complete record of `bytes` (which start at a record's start) ends, as the CSV reader
+/// of [`record_reader`] reads them; `None` when no record is complete.
+fn last_record_end(bytes: &[u8]) -> Option<usize> {
+    use csv_core::ReadRecordResult;
+    let mut reader = csv_core::ReaderBuilder::new()
+        .terminator(csv_core::Terminator::Any(b'\n'))
+        .build();
+    // The fields themselves are not needed: the buffers are overwritten as the reader goes.
+    let (mut out, mut ends) = ([0u8; 1 << 12], [0usize; 64]);
+    let (mut at, mut last) = (0, None);
+    loop {
+        let (result, read, _, _) = reader.read_record(&bytes[at..], &mut out, &mut ends);
+        at += read;
+        match result {
+            ReadRecordResult::Record => last = Some(at),
+            ReadRecordResult::OutputFull | ReadRecordResult::OutputEndsFull => {}
+            ReadRecordResult::InputEmpty | ReadRecordResult::End => return last,
+        }
     }
 }
 
@@ -357,28 +375,40 @@ mod tests {
     use ValueType::{Date, Number, Text};
 
     #[test]
-    fn blocks_end_at_line_ends_and_the_rest_after_a_quote_is_one_block() {
-        let text = b"a,b\n1,22\n333,4\n55555,6\n7,8\n\"q\nq\",9\n10,11\n12,13\n";
-        let mut blocks = Blocks::new(&text[..], 6);
-        let mut got: Vec<(Vec<u8>, usize, u32)> = vec![];
-        while let Some(b) = blocks.next_block().expect("reads") {
-            got.push((b.bytes, b.offset, b.lines));
-        }
-        let joined: Vec<u8> = got.iter().flat_map(|(b, _, _)| b.clone()).collect();
-        assert_eq!(joined, text);
-        let (last, body) = got.split_last().expect("blocks");
-        assert!(body.len() >= 2, "{} blocks", got.len());
-        for (bytes, _, _) in body {
-            assert!(bytes.ends_with(b"\n") && !bytes.contains(&b'"'));
-        }
-        assert!(last.0.starts_with(b"7,8") || last.0.contains(&b'"'));
-        for pair in got.windows(2) {
-            let (a, b) = (&pair[0], &pair[1]);
-            assert_eq!(b.1, a.1 + a.0.len());
-            assert_eq!(
-                b.2 as usize,
-                a.2 as usize + a.0.iter().filter(|c| **c == b'\n').count()
-            );
+    fn blocks_end_at_record_ends_even_inside_quoted_line_ends() {
+        // A stray quote inside an unquoted field, then a quoted field holding line ends.
+        let text = b"a,b\n1,22\n333,4\nx\"y,6\n7,\"q\nq\nq\",9\n10,11\n12,\"\"\"\n\"\n13,14\n";
+        for size in 1..12 {
+            let mut blocks = Blocks::new(&text[..], size);
+            let mut got: Vec<(Vec<u8>, usize, u32)> = vec![];
+            while let Some(b) = blocks.next_block().expect("reads") {
+                got.push((b.bytes, b.offset, b.lines));
+            }
+            let joined: Vec<u8> = got.iter().flat_map(|(b, _, _)| b.clone()).collect();
+            assert_eq!(joined, text);
+            assert!(got.len() >= 4, "blocks of {size}: {} blocks", got.len());
+            for (bytes, _, _) in &got {
+                // Every block holds whole records: its quotes pair up, and it ends a line.
+                assert!(
+                    bytes.ends_with(b"\n"),
+                    "{:?}",
+                    String::from_utf8_lossy(bytes)
+                );
+                let quotes = bytes.iter().filter(|c| **c == b'"').count();
+                let stray = usize::from(bytes.windows(3).any(|w| w == b"x\"y"));
+                assert_eq!(
+                    (quotes - stray) % 2,
+                    0,
+                    "{:?}",
+                    String::from_utf8_lossy(bytes)
+                );
+            }
+            for pair in got.windows(2) {
+                let (a, b) = (&pair[0], &pair[1]);
+                assert_eq!(b.1, a.1 + a.0.len());
+                let newlines = a.0.iter().filter(|c| **c == b'\n').count();
+                assert_eq!(b.2 as usize, a.2 as usize + newlines);
+            }
         }
     }
 
@@ -405,6 +435,11 @@ mod tests {
             let line = match i {
                 _ if i % 50 == 9 => format!("SHIPMENT-LONG-{i:06},{note}\n"),
                 351 => format!("SHIPMENT-LONG-{i:06},\"quoted, \"\"{note}\"\"\",{amount},{day}\n"),
+                // A quoted field holding line ends, early in the file, and a stray quote.
+                12 => {
+                    format!("SHIPMENT-LONG-{i:06},\"two\nlines. \"\"{note}\"\"\",{amount},{day}\n")
+                }
+                13 => format!("S{i},note \"{i},{amount},{day}\n"),
                 _ if i % 2 == 0 => format!("SHIPMENT-LONG-{i:06},{note},{amount},{day}\r\n"),
                 _ => format!("S{i},{note},{amount},{day}\n"),
             };
@@ -475,6 +510,8 @@ mod tests {
             whole.3
         );
         assert!(whole.1.iter().any(|r| r[1] == "quoted, \"note 351\""));
+        assert!(whole.1.iter().any(|r| r[1] == "two\nlines. \"note 12\""));
+        assert!(whole.1.iter().any(|r| r[1] == "note \"13"));
         assert!(whole.1.iter().any(|r| r[2] == "3.5") && whole.1.iter().any(|r| r[0] == "S1"));
         for size in [1, 10, 100, 777, 4096] {
             assert_eq!(load(&bytes, size), whole, "blocks of {size} bytes");
