@@ -16,7 +16,9 @@
 
 use std::path::Path;
 
-use super::csv_rows::{self, field, Blocks, Layout, BLOCK_BYTES};
+#[cfg(doc)]
+use super::csv_rows::BLOCK_BYTES;
+use super::csv_rows::{self, field, Blocks, Layout};
 use super::json::signature;
 use super::report::{FileReport, Place, Problem};
 use super::FactSet;
@@ -24,26 +26,11 @@ use crate::diagnostic::did_you_mean;
 use crate::ir::{Program, RelationId, RelationKind};
 use crate::value::ValueStore;
 
-/// Loads the CSV file at `path` (shown as `name`) into `facts`; returns the relation and the number of
-/// rows skipped for an empty optional column.
+/// Loads the CSV file read by `blocks` (at `path`, shown as `name`) into `facts`; returns the relation
+/// and the number of rows skipped for an empty optional column. Callers read in blocks of
+/// [`super::csv_rows::BLOCK_BYTES`] (tests use smaller ones).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn load_csv(
-    path: &Path,
-    input: impl std::io::Read + Send,
-    name: &str,
-    file: u32,
-    program: &Program,
-    values: &mut ValueStore,
-    facts: &mut FactSet,
-    report: &mut FileReport,
-) -> Option<(RelationId, usize)> {
-    let blocks = Blocks::new(input, BLOCK_BYTES);
-    load_csv_blocks(path, blocks, name, file, program, values, facts, report)
-}
-
-/// [`load_csv`] from blocks of a given size (tests use small ones).
-#[allow(clippy::too_many_arguments)]
-pub(super) fn load_csv_blocks(
     path: &Path,
     mut blocks: Blocks<impl std::io::Read + Send>,
     name: &str,

@@ -368,7 +368,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::facts::csv::load_csv_blocks;
+    use crate::facts::csv::load_csv;
     use crate::facts::tests::relation;
     use crate::facts::FactSet;
     use crate::ir::Program;
@@ -472,7 +472,7 @@ mod tests {
         let mut report = FileReport::new();
         let blocks = Blocks::new(bytes, block);
         let path = Path::new("shipment.csv");
-        let loaded = load_csv_blocks(
+        let loaded = load_csv(
             path,
             blocks,
             "shipment.csv",
