@@ -7,8 +7,9 @@
 //!
 //! Modules: `session` (state, loading, typed statements, dispatch), `commands` (queries and the
 //! read-only commands), `whatif` (the change log: `:assert`, `:retract`, `:undo`, `:reset`, `:whatif`),
-//! `lex` (token classes for highlighting and completion), `confine` (`:load` reads only inside the
-//! session's roots).
+//! `why` (`:why`, `:whynot`), `settings` (`:asof`, `:limit`, `:format`, `:time`), `lex` (token classes
+//! for highlighting and completion), `complete` (the constants offered for completion), `confine`
+//! (`:load` reads only inside the session's roots).
 //!
 //! Invariants: a failed input changes nothing (the program, facts and change log stay as they were);
 //! every diagnostic an input produces points into a source the session can render (typed inputs are
@@ -20,7 +21,9 @@ mod confine;
 mod incremental;
 pub mod lex;
 mod session;
+mod settings;
 mod whatif;
+mod why;
 
 pub use session::{Format, Outcome, Session, SessionOptions};
 
