@@ -158,40 +158,23 @@ pub const MAX_NESTING: usize = 128;
 
 /// Rejects input nested deeper than [`MAX_NESTING`], before the recursive parser sees it.
 fn check_nesting(file: FileId, text: &str) -> Result<(), Diagnostic> {
-    let (mut depth, mut in_string, mut escaped, mut in_comment) = (0usize, false, false, false);
-    let mut prev = '\0';
-    for (i, c) in text.char_indices() {
-        if in_comment {
-            in_comment = c != '\n';
-        } else if in_string {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
-        } else {
-            match c {
-                '"' => in_string = true,
-                '/' if prev == '/' => in_comment = true,
-                '(' | '{' => {
-                    depth += 1;
-                    if depth > MAX_NESTING {
-                        return Err(Diagnostic::error(
-                            "too_deeply_nested",
-                            format!(
-                                "parentheses and braces nest more than {MAX_NESTING} deep here"
-                            ),
-                        )
-                        .label(Span::new(file, i, i + 1), "too deep")
-                        .help("split the rule into smaller rules, each naming a part of it"));
-                    }
+    let mut depth = 0usize;
+    for (i, b) in pieces::code_bytes(text) {
+        match b {
+            b'(' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(Diagnostic::error(
+                        "too_deeply_nested",
+                        format!("parentheses and braces nest more than {MAX_NESTING} deep here"),
+                    )
+                    .label(Span::new(file, i, i + 1), "too deep")
+                    .help("split the rule into smaller rules, each naming a part of it"));
                 }
-                ')' | '}' => depth = depth.saturating_sub(1),
-                _ => {}
             }
+            b')' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
         }
-        prev = c;
     }
     Ok(())
 }
