@@ -25,7 +25,7 @@ use accord::ir::{AggregateOp, CompareOp, Expr, Program, RelationId, Term};
 use accord::value::{Number, Value, ValueStore, ValueType};
 use proptest::prelude::*;
 use support::asp;
-use support::random::{Generator, Rng};
+use support::random::generated;
 use support::*;
 
 fn as_set(model: &Model, relation: RelationId) -> BTreeSet<Vec<Value>> {
@@ -156,7 +156,7 @@ proptest! {
     #[test]
     fn semi_naive_equals_naive(seed in any::<u64>()) {
         let mut values = ValueStore::new();
-        let (program, facts) = Generator { rng: Rng(seed), values: &mut values }.program();
+        let (program, facts) = generated(seed, &mut values);
         if let Err(message) = check(&program, &facts, &mut values) {
             prop_assert!(false, "seed {seed}: {message}\n{program:#?}\n{facts:?}");
         }
@@ -174,11 +174,7 @@ fn long_run() {
     let mut compared = 0u64;
     for seed in start..start + cases {
         let mut values = ValueStore::new();
-        let (program, facts) = Generator {
-            rng: Rng(seed),
-            values: &mut values,
-        }
-        .program();
+        let (program, facts) = generated(seed, &mut values);
         match check(&program, &facts, &mut values) {
             Ok(true) => compared += 1,
             Ok(false) => {}
@@ -216,11 +212,7 @@ fn clingo_oracle() {
     let (mut written, mut untranslatable) = (0u64, 0u64);
     for seed in start..start + cases {
         let mut values = ValueStore::new();
-        let (program, facts) = Generator {
-            rng: Rng(seed),
-            values: &mut values,
-        }
-        .program();
+        let (program, facts) = generated(seed, &mut values);
         if accord::stratify::stratify(&program).is_err() {
             continue;
         }
@@ -300,11 +292,7 @@ fn the_generator_makes_interesting_programs() {
     let (mut stratifiable, mut recursive, mut derived) = (0, 0, 0);
     for seed in 0..500 {
         let mut values = ValueStore::new();
-        let (program, facts) = Generator {
-            rng: Rng(seed),
-            values: &mut values,
-        }
-        .program();
+        let (program, facts) = generated(seed, &mut values);
         let Ok(strata) = accord::stratify::stratify(&program) else {
             continue;
         };

@@ -13,7 +13,7 @@ use accord::ir::{Literal, Program, RelationId, Term};
 use accord::syntax::SourceMap;
 use accord::value::{Value, ValueStore};
 use proptest::prelude::*;
-use support::random::{Generator, Rng};
+use support::random::generated;
 
 struct Checker<'a> {
     model: &'a Model,
@@ -199,11 +199,7 @@ impl Checker<'_> {
 /// Explains every row (up to 40 a relation) and checks each proof; returns the number of rule steps.
 fn check(seed: u64) -> Result<usize, String> {
     let mut values = ValueStore::new();
-    let (program, facts): (Program, FactSet) = Generator {
-        rng: Rng(seed),
-        values: &mut values,
-    }
-    .program();
+    let (program, facts): (Program, FactSet) = generated(seed, &mut values);
     let Ok(model) = evaluate(&program, &facts, &mut values, &EvalOptions::default()) else {
         return Ok(0);
     };

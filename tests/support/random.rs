@@ -52,6 +52,15 @@ const OPS: [CompareOp; 6] = [
     CompareOp::Ge,
 ];
 
+/// The random program and facts of `seed`, their values in `values`.
+pub fn generated(seed: u64, values: &mut ValueStore) -> (Program, FactSet) {
+    Generator {
+        rng: Rng(seed),
+        values,
+    }
+    .program()
+}
+
 impl Generator<'_> {
     fn constant(&mut self, ty: ValueType) -> Value {
         match ty {
