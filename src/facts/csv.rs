@@ -188,7 +188,7 @@ pub(crate) fn load_csv(
             .collect(),
         header_len,
     };
-    let mut rows = csv_rows::Rows {
+    let mut rows = csv_rows::Appender {
         table: facts.table_mut(rel),
         types: relation.types(),
         records: 0,

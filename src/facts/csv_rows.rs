@@ -5,7 +5,7 @@
 //! with a quote, `csv_core`'s reader (the state machine the `csv` crate parses with, configured alike)
 //! finds the last record's end, so a quoted field that holds line ends is never cut.
 //! [`convert`] turns one block's records into rows with its own [`ValueStore`] (texts that are not
-//! packed inline and decimals get ids local to the block), and [`Rows::append`] adds converted blocks,
+//! packed inline and decimals get ids local to the block), and [`Appender::append`] adds converted blocks,
 //! in file order, to the relation's table: it renumbers rows, re-interns local values in the engine's
 //! store and passes the problems on to the file's report.
 //!
@@ -307,7 +307,7 @@ pub(super) fn convert_all(layout: &Layout<'_>, blocks: &[Block]) -> Vec<Converte
 }
 
 /// A relation's table as converted blocks are appended to it.
-pub(super) struct Rows<'a> {
+pub(super) struct Appender<'a> {
     pub table: &'a mut Table,
     pub types: Vec<ValueType>,
     /// Records so far (the next block's first row number).
@@ -315,7 +315,7 @@ pub(super) struct Rows<'a> {
     pub skipped: usize,
 }
 
-impl Rows<'_> {
+impl Appender<'_> {
     /// Appends `block` (the next one in file order): its rows with values re-interned in `values`, its
     /// problems to `report`.
     pub fn append(&mut self, block: Converted, values: &mut ValueStore, report: &mut FileReport) {
