@@ -348,15 +348,6 @@ impl ValueStore {
         }
     }
 
-    /// The value of `s` when this store can name it without interning anything: an inline text, or
-    /// one already interned. `None` means no value in this store is `s`.
-    pub fn existing_text(&self, s: &str) -> Option<Value> {
-        match text::pack(s) {
-            Some(raw) => Some(Value(raw)),
-            None => self.texts.find(s).map(|i| Value(u64::from(i))),
-        }
-    }
-
     /// The characters of a text value.
     pub fn text_of(&self, v: Value) -> Text<'_> {
         if text::is_inline(v.0) {
