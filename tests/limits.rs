@@ -140,6 +140,12 @@ fn timeout_stops_every_evaluating_command() {
 }
 
 /// A chain `reach(0) … reach(n)`: the proof of `reach(n)` is n levels deep.
+/// Asserts that `text` (a command's output) contains `part`, showing it when it does not.
+#[track_caller]
+fn has(text: &str, part: &str) {
+    assert!(text.contains(part), "{text}");
+}
+
 fn chain(dir: &std::path::Path, n: usize) {
     let mut text = String::from("start(0).\n");
     for i in 0..n {
@@ -160,22 +166,18 @@ fn a_proof_deeper_than_the_default_is_cut_with_a_warning() {
         None,
     );
     assert_eq!(out.code, 0, "the fact holds: {}", out.stderr);
-    assert!(out.stdout.contains("depth limit reached"), "{}", out.stdout);
+    has(&out.stdout, "depth limit reached");
     let warning =
         "the proof stops at depth 100: `reach(50)` is derived from deeper facts of `reach`";
-    assert!(
-        out.stderr.contains("accord::explain_depth_limit"),
-        "{}",
-        out.stderr
-    );
-    assert!(out.stderr.contains(warning), "{}", out.stderr);
+    has(&out.stderr, "accord::explain_depth_limit");
+    has(&out.stderr, warning);
     assert!(
         out.stderr.contains("rule step (chain.accord:")
             && out.stderr.contains("[chain.accord:153:1]"),
         "the rule is named and labelled: {}",
         out.stderr
     );
-    assert!(out.stderr.contains("--depth N"), "{}", out.stderr);
+    has(&out.stderr, "--depth N");
 
     // Deep enough: no cut, no warning.
     let out = accord_in(
@@ -210,29 +212,16 @@ fn a_proof_deeper_than_the_default_is_cut_with_a_warning() {
         None,
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("accord::explain_depth_limit"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr
-            .contains("the proof stops at depth 100: `reach(51)`"),
-        "{}",
-        out.stderr
-    );
+    has(&out.stderr, "accord::explain_depth_limit");
+    has(&out.stderr, "the proof stops at depth 100: `reach(51)`");
     let out = accord_in(
         &dir,
         &["repl", "chain.accord", "--strict", "--as-of", AS_OF],
         Some(":why far()\n"),
     );
     assert_eq!(out.code, 0, "a warning is not a failure: {}", out.stderr);
-    assert!(
-        out.stderr.contains("accord::explain_depth_limit"),
-        "{}",
-        out.stderr
-    );
-    assert!(out.stdout.contains("depth limit reached"), "{}", out.stdout);
+    has(&out.stderr, "accord::explain_depth_limit");
+    has(&out.stdout, "depth limit reached");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -254,12 +243,8 @@ fn the_depth_has_a_ceiling_and_the_deepest_proof_fits_the_stack() {
         None,
     );
     assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("accord::bad_argument"),
-        "{}",
-        out.stderr
-    );
-    assert!(out.stderr.contains("at most 1000 levels"), "{}", out.stderr);
+    has(&out.stderr, "accord::bad_argument");
+    has(&out.stderr, "at most 1000 levels");
     // The deepest proof, drawn as text; and a deep one as JSON (pretty-printed JSON grows with the
     // square of the depth, so 1000 levels would be 135 MB).
     for (format, depth, cut) in [
