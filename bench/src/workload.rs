@@ -229,6 +229,14 @@ impl Workload {
     }
 }
 
+/// Writes the workload of `n` and `seed` into a fresh directory under the system's temporary one,
+/// named after `tag` and the process (for tests, which remove it when they pass).
+pub fn write_temp(n: usize, seed: u64, tag: &str) -> io::Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("accord-{tag}-{}", std::process::id()));
+    generate(n, seed).write(&dir)?;
+    Ok(dir)
+}
+
 /// A policy of `rules` rules over the workload's relations (for timing the checker): each grants one of
 /// 100 benefits for one destination and programme, the way a national library of MRA rules grows.
 pub fn many_rules(rules: usize) -> String {

@@ -11,10 +11,7 @@ const AS_OF: i32 = 20_453; // 2025-12-31
 
 #[test]
 fn every_decision_equals_the_batch_result() {
-    let dir = std::env::temp_dir().join(format!("accord-decisions-{}", std::process::id()));
-    workload::generate(10_000, 1)
-        .write(&dir)
-        .expect("write the workload");
+    let dir = workload::write_temp(10_000, 1, "decisions").expect("write the workload");
 
     // Batch: every file, one evaluation.
     let options = CheckOptions {

@@ -40,10 +40,7 @@ fn batch(dir: &std::path::Path, threads: usize) -> Vec<u8> {
 
 #[test]
 fn one_thread_and_two_write_the_same_bytes() {
-    let dir = std::env::temp_dir().join(format!("accord-threads-{}", std::process::id()));
-    workload::generate(10_000, 7)
-        .write(&dir)
-        .expect("write the workload");
+    let dir = workload::write_temp(10_000, 7, "threads").expect("write the workload");
     let shipments = std::fs::metadata(dir.join("data/shipment.csv")).expect("shipments");
     assert!(shipments.len() > 4 << 20, "more than one CSV block");
     assert!(EvalOptions::default().parallel_min_rows <= 100_000);
