@@ -45,6 +45,14 @@ enum Command {
         #[arg(long)]
         limit: Option<usize>,
     },
+    /// Run the batch over a generated DIR in process and time each phase (check, load, evaluate, output)
+    Phases {
+        /// A directory written by `gen`
+        dir: PathBuf,
+        /// The evaluation date, as days since 1970-01-01 (default 2025-12-31)
+        #[arg(long, default_value_t = 20_453)]
+        as_of: i32,
+    },
 }
 
 fn main() -> ExitCode {
@@ -60,6 +68,25 @@ fn main() -> ExitCode {
         }
         Command::Decide { dir, as_of, limit } => match decide(&dir, as_of, limit) {
             Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Phases { dir, as_of } => match accord_bench::measure::batch_phases(&dir, as_of) {
+            Ok(p) => {
+                let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+                println!(
+                    "check {:.1} ms, load {:.1} ms, evaluate {:.1} ms, output {:.1} ms ({} bytes), drop {:.1} ms",
+                    ms(p.check),
+                    ms(p.load),
+                    ms(p.evaluate),
+                    ms(p.output),
+                    p.output_bytes,
+                    ms(p.drop)
+                );
+                ExitCode::SUCCESS
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 ExitCode::FAILURE

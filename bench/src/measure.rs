@@ -1,8 +1,12 @@
-//! Measurements the criterion benches cannot give: per-decision latency percentiles.
+//! Measurements the criterion benches cannot give: per-decision latency percentiles, and where the
+//! batch's time goes.
 //!
 //! `decisions` prepares a [`Decider`] over a generated workload directory's base facts (every CSV file
 //! but `shipment.csv`) and times each shipment's decision on its own, so the median and the tail (p99,
 //! max) come from the same run. Timing uses `Instant` around each call; nothing else runs in the loop.
+//! `batch_phases` runs the batch (`accord eval DIR/policy.accord --facts DIR/data`, JSON out) in
+//! process and times each phase on its own: checking the policy, loading the CSV files, evaluating,
+//! rendering the JSON, and dropping what the run built.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -95,5 +99,61 @@ pub fn time_decisions(
         max: times.last().copied().unwrap_or_default(),
         concluded,
         full_evaluations: full,
+    })
+}
+
+/// Where one in-process batch run over a workload directory spent its time.
+#[derive(Debug)]
+pub struct Phases {
+    pub check: Duration,
+    pub load: Duration,
+    pub evaluate: Duration,
+    pub output: Duration,
+    pub drop: Duration,
+    pub output_bytes: usize,
+}
+
+/// Runs the batch over `dir` as `accord eval --format json` does, timing each phase.
+pub fn batch_phases(dir: &Path, as_of: i32) -> Result<Phases, String> {
+    let start = Instant::now();
+    let options = CheckOptions {
+        today: as_of,
+        ..CheckOptions::default()
+    };
+    let mut engine = Engine::load(&[dir.join("policy.accord")], &options)
+        .map_err(|f| format!("{} diagnostics loading the policy", f.diagnostics.len()))?;
+    let check = start.elapsed();
+    let start = Instant::now();
+    engine
+        .load_facts(&[dir.join("data")])
+        .map_err(|d| format!("{} diagnostics loading the facts", d.len()))?;
+    let load = start.elapsed();
+    let start = Instant::now();
+    let model = engine
+        .evaluate_consuming_facts(&EvalOptions::default())
+        .map_err(|e| e.to_string())?;
+    let evaluate = start.elapsed();
+    let start = Instant::now();
+    let relations = engine.program().derived_relations();
+    let mut out = Vec::new();
+    accord::output::write_json(
+        &mut out,
+        &model,
+        engine.program(),
+        &engine.values,
+        &relations,
+    )
+    .map_err(|e| e.to_string())?;
+    let output = start.elapsed();
+    let start = Instant::now();
+    drop(model);
+    drop(engine);
+    Ok(Phases {
+        check,
+        load,
+        evaluate,
+        output,
+        drop: start.elapsed(),
+        output_bytes: out.len(),
     })
 }
