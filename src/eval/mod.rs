@@ -29,6 +29,7 @@ mod aggregate;
 mod decide;
 mod derive;
 mod exec;
+mod id_table;
 mod model;
 mod parallel;
 mod plan;

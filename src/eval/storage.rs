@@ -3,7 +3,7 @@
 //! A [`Rows`] is append-only: rows are stored row-major in one `Vec<Value>` (eight bytes a column), each
 //! with the round it was derived in; the first `origins.len()` rows are the base facts and carry their
 //! [`FactOrigin`]. Duplicates are rejected by a hash table of row ids hashed by row content (four bytes and
-//! one control byte per row). Because rows are never removed or reordered, a row id is stable for the
+//! one control byte per row; an [`IdTable`], built on every core when a whole table is adopted). Because rows are never removed or reordered, a row id is stable for the
 //! whole evaluation, and a "version" of a relation is just a range of row ids: semi-naive evaluation's
 //! stable rows are `0..recent_start`, its recent rows `recent_start..recent_end`.
 //!
@@ -14,10 +14,10 @@
 
 use std::hash::Hasher;
 
-use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 
+use crate::eval::id_table::IdTable;
 use crate::facts::FactOrigin;
 use crate::value::Value;
 
@@ -38,7 +38,7 @@ pub struct Rows {
     values: Vec<Value>,
     rounds: Vec<u32>,
     origins: Vec<FactOrigin>,
-    dedup: HashTable<u32>,
+    dedup: IdTable,
     indexes: Vec<Index>,
 }
 
@@ -85,7 +85,7 @@ impl Rows {
             .find(hash, |&id| {
                 &values[id as usize * arity..(id as usize + 1) * arity] == row
             })
-            .map(|id| *id as usize)
+            .map(|id| id as usize)
     }
 
     /// Adds a base fact; false when an equal row is already there. Must precede every derived row.
@@ -109,15 +109,13 @@ impl Rows {
         let (values, arity) = (&self.values, self.arity);
         let slice = |id: u32| &values[id as usize * arity..(id as usize + 1) * arity];
         // One probe: the vacant entry takes the new id before the row's values are appended.
-        match self.dedup.entry(
+        if !self.dedup.insert_new(
             hash,
+            id,
             |&other| slice(other) == row,
             |&other| hash_values(slice(other).iter()),
         ) {
-            Entry::Occupied(_) => return false,
-            Entry::Vacant(slot) => {
-                slot.insert(id);
-            }
+            return false;
         }
         self.values.extend_from_slice(row);
         self.rounds.push(round);
@@ -129,32 +127,33 @@ impl Rows {
     }
 
     /// The base facts of a whole table, deduplicated in place (the first of equal rows stays), without
-    /// copying the values. `values` holds `arity` values per origin; a ragged tail is dropped.
+    /// copying the values. `values` holds `arity` values per origin; a ragged tail is dropped. The dedup
+    /// table of a large table is built on every core.
     pub fn adopt(arity: usize, mut values: Vec<Value>, mut origins: Vec<FactOrigin>) -> Rows {
         let n = match values.len().checked_div(arity) {
             Some(rows) => origins.len().min(rows),
             None => origins.len().min(1),
         };
-        let mut dedup: HashTable<u32> = HashTable::with_capacity(n);
+        let (mut dedup, repeats) = {
+            let row = |id: u32| &values[id as usize * arity..(id as usize + 1) * arity];
+            IdTable::build_distinct(n, |id| hash_values(row(id).iter()), |a, b| row(a) == row(b))
+        };
         let mut kept = 0usize;
-        for i in 0..n {
-            let hash = hash_values(values[i * arity..(i + 1) * arity].iter());
-            let row = &values[i * arity..(i + 1) * arity];
-            let seen = dedup.find(hash, |&id| {
-                &values[id as usize * arity..(id as usize + 1) * arity] == row
-            });
-            if seen.is_some() {
-                continue;
+        if repeats.is_empty() {
+            kept = n;
+        } else {
+            let mut repeats_left = repeats.iter().peekable();
+            for i in 0..n {
+                if repeats_left.next_if_eq(&&(i as u32)).is_some() {
+                    continue;
+                }
+                if kept != i {
+                    values.copy_within(i * arity..(i + 1) * arity, kept * arity);
+                    origins[kept] = origins[i];
+                }
+                kept += 1;
             }
-            if kept != i {
-                values.copy_within(i * arity..(i + 1) * arity, kept * arity);
-                origins[kept] = origins[i];
-            }
-            let values = &values;
-            dedup.insert_unique(hash, kept as u32, |&id| {
-                hash_values(values[id as usize * arity..(id as usize + 1) * arity].iter())
-            });
-            kept += 1;
+            dedup.close_gaps(&repeats);
         }
         values.truncate(kept * arity);
         origins.truncate(kept);
@@ -186,9 +185,7 @@ impl Rows {
             let id = (self.rounds.len() - 1) as u32;
             let start = id as usize * arity;
             let hash = hash_values(self.values[start..start + arity].iter());
-            if let Ok(entry) = self.dedup.find_entry(hash, |&other| other == id) {
-                entry.remove();
-            }
+            self.dedup.remove(hash, id);
             for index in &mut self.indexes {
                 if index.next.len() == id as usize + 1 {
                     index.remove_last(&self.values, arity, id);
@@ -465,6 +462,29 @@ mod tests {
         assert_eq!(rows.origin(3), None);
         let empty = Rows::adopt(0, vec![], vec![origin(0), origin(1)]);
         assert_eq!(empty.len(), 1);
+    }
+
+    #[test]
+    fn adopting_a_large_table_keeps_the_first_of_equal_rows_like_a_sequential_pass() {
+        let n = 400_000u64;
+        let origin = |row| FactOrigin::Data {
+            file: 0,
+            line: row + 2,
+            row,
+        };
+        // Every fifth row repeats an earlier one, mostly.
+        let key = |i: u64| if i % 5 == 4 { i / 3 } else { i };
+        let values: Vec<Value> = (0..n).flat_map(|i| [v(key(i)), v(key(i) % 7)]).collect();
+        let rows = Rows::adopt(2, values, (0..n as u32).map(origin).collect());
+        let mut seen = std::collections::HashSet::new();
+        let kept: Vec<u64> = (0..n).filter(|&i| seen.insert(key(i))).collect();
+        assert!(kept.len() < n as usize - 50_000, "{} kept", kept.len());
+        assert_eq!(rows.len(), kept.len());
+        for (id, &i) in kept.iter().enumerate() {
+            assert_eq!(rows.row(id), &[v(key(i)), v(key(i) % 7)]);
+            assert_eq!(rows.origin(id), Some(origin(i as u32)));
+            assert_eq!(rows.find(rows.row(id)), Some(id));
+        }
     }
 
     #[test]
