@@ -1,8 +1,8 @@
 //! Execution: runs one [`Plan`] against the relations and emits head rows into a pending buffer.
 //!
 //! The executor walks the plan's steps depth-first with one binding slot per rule variable. Atoms are
-//! matched by probing an index (when the plan asks for one and it exists) or by scanning the atom's row
-//! range; negations look up the dedup table (no wildcard) or an index on the non-wildcard columns;
+//! matched by probing an index (when the plan asks for one and it exists), by looking a whole row up in
+//! the dedup table (every column bound), or by scanning the atom's row range; negations look up the dedup table (no wildcard) or an index on the non-wildcard columns;
 //! expressions use checked arithmetic. Emitted rows already in the head relation are dropped, the rest
 //! go to a pending [`Rows`] (deduplicated), which the fixpoint later appends to the relation.
 //!
@@ -11,7 +11,7 @@
 
 use std::time::Instant;
 
-use crate::eval::plan::{Action, Operand, Plan, Step, Version};
+use crate::eval::plan::{Access, Action, Operand, Plan, Step, Version};
 use crate::eval::storage::{Index, Rows};
 use crate::ir::{Expr, RelationId};
 use crate::value::{self, ArithmeticError, Number, Value, ValueStore, ValueType};
@@ -110,7 +110,7 @@ impl<'a> Exec<'a> {
                 Step::Atom {
                     relation,
                     key_columns,
-                    probe: true,
+                    access: Access::Probe,
                     ..
                 } => self.index(*relation, key_columns),
                 Step::Negated {
@@ -170,7 +170,7 @@ impl<'a> Exec<'a> {
                 version,
                 key_columns,
                 key,
-                probe: _,
+                access,
                 actions,
             } => {
                 let relations: &'a [Rows] = self.relations;
@@ -196,7 +196,15 @@ impl<'a> Exec<'a> {
                 // Rounds are only read when some are hidden (derivation searches).
                 let below = self.below_round;
                 let hidden = |r: usize| below != u32::MAX && rows.round(r) >= below;
-                if let Some(index) = index {
+                if *access == Access::Find {
+                    // The key is the whole row (in column order: every column is a key column).
+                    if let Some(r) = rows.find(key) {
+                        if (start..end).contains(&r) && !hidden(r) {
+                            self.tick()?;
+                            self.step(plan, indexes, i + 1, bindings, head, row)?;
+                        }
+                    }
+                } else if let Some(index) = index {
                     for r in index.lookup(rows, key, end) {
                         if (r as usize) < start || hidden(r as usize) {
                             continue;

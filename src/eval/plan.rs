@@ -5,8 +5,9 @@
 //! semi-naive evaluation, then repeatedly the positive atom with the most bound columns (constants and
 //! already bound variables; ties go to the earlier literal), each time followed by whatever became ready.
 //! An atom whose bound columns are not empty is probed through the hash index on exactly those columns;
-//! the executor never scans a relation once per outer tuple. The delta atom (recent rows only) is
-//! scanned, since the recent rows are few.
+//! the executor never scans a relation once per outer tuple. An atom whose every column is bound is
+//! looked up in its relation's dedup table instead, which exists anyway. The delta atom (recent rows
+//! only) is scanned, since the recent rows are few, unless it is such a whole-row lookup.
 //!
 //! Invariant of a plan: every variable a step reads is bound by an earlier step (or earlier in the same
 //! atom). A body for which no such order exists (an unsafe rule) gets no plan.
@@ -23,6 +24,17 @@ pub enum Version {
     Stable,
     /// Rows derived in the latest round.
     Recent,
+}
+
+/// How an atom's rows are found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Scan the version's rows (filtering on the key columns, if any).
+    Scan,
+    /// Probe the index on the key columns.
+    Probe,
+    /// Every column is in the key: look the whole row up in the relation's dedup table.
+    Find,
 }
 
 /// A column value an atom is looked up by.
@@ -49,8 +61,7 @@ pub enum Step {
         /// Columns whose value is known before the atom is matched, with those values.
         key_columns: Vec<usize>,
         key: Vec<Operand>,
-        /// Probe the index on `key_columns` (otherwise scan the version's rows and filter).
-        probe: bool,
+        access: Access,
         actions: Vec<(usize, Action)>,
     },
     Negated {
@@ -85,7 +96,7 @@ impl Plan {
             Step::Atom {
                 relation,
                 key_columns,
-                probe: true,
+                access: Access::Probe,
                 ..
             } => Some((*relation, key_columns.as_slice())),
             Step::Negated {
@@ -284,13 +295,19 @@ impl Planner<'_> {
         for v in local {
             self.bind(v);
         }
-        let probe = !key_columns.is_empty() && version != Version::Recent;
+        let access = if key_columns.len() == args.len() && !args.is_empty() {
+            Access::Find
+        } else if !key_columns.is_empty() && version != Version::Recent {
+            Access::Probe
+        } else {
+            Access::Scan
+        };
         self.steps.push(Step::Atom {
             relation: *relation,
             version,
             key_columns,
             key,
-            probe,
+            access,
             actions,
         });
         self.placed[i] = true;
@@ -393,14 +410,11 @@ mod tests {
                 Step::Atom {
                     relation,
                     key_columns,
-                    probe,
+                    access,
                     version,
                     ..
                 } => {
-                    format!(
-                        "atom {} {key_columns:?} probe={probe} {version:?}",
-                        relation.0
-                    )
+                    format!("atom {} {key_columns:?} {access:?} {version:?}", relation.0)
                 }
                 Step::Negated {
                     relation,
@@ -435,8 +449,8 @@ mod tests {
         assert_eq!(
             shape(&plan),
             vec![
-                "atom 2 [] probe=false Full",
-                "atom 0 [1] probe=true Full",
+                "atom 2 [] Scan Full",
+                "atom 0 [1] Probe Full",
                 "not 1 [0] exact=false",
                 "compare"
             ]
@@ -446,10 +460,10 @@ mod tests {
         assert_eq!(
             shape(&plan),
             vec![
-                "atom 0 [] probe=false Recent",
+                "atom 0 [] Scan Recent",
                 "not 1 [0] exact=false",
                 "compare",
-                "atom 2 [0] probe=true Full"
+                "atom 2 [0] Probe Full"
             ]
         );
         let Step::Atom { actions, .. } = &plan.steps[0] else {
@@ -458,6 +472,30 @@ mod tests {
         assert!(
             matches!(actions[2], (2, Action::Check(v)) if v.0 == 0),
             "repeated variable is checked"
+        );
+    }
+
+    #[test]
+    fn an_atom_bound_in_every_column_is_found_whole_in_any_version() {
+        let (a, b) = (RelationId(0), RelationId(1));
+        // a(x, y), b(y, x): b is a whole row once a has bound x and y.
+        let body = vec![atom(a, vec![var(0), var(1)]), atom(b, vec![var(1), var(0)])];
+        let full = plan(&body, &[Number; 2], None, |_| Version::Full).expect("safe");
+        assert_eq!(
+            shape(&full),
+            vec!["atom 0 [] Scan Full", "atom 1 [0, 1] Find Full"]
+        );
+        assert_eq!(full.indexes().count(), 0, "no index for whole-row lookups");
+        assert_eq!(
+            shape(&plan_delta(&body, 1)),
+            vec!["atom 1 [] Scan Recent", "atom 0 [0, 1] Find Full"]
+        );
+        // A delta atom of constants only is found whole among the recent rows.
+        let c = |n| Term::Const(Value::from_raw(n));
+        let body = vec![atom(b, vec![c(2), c(4)]), atom(a, vec![var(0), var(1)])];
+        assert_eq!(
+            shape(&plan_delta(&body, 0)),
+            vec!["atom 1 [0, 1] Find Recent", "atom 0 [] Scan Full"]
         );
     }
 
@@ -487,10 +525,7 @@ mod tests {
             atom(a, vec![var(0)]),
         ];
         let planned = plan(&body, &[Number; 2], None, |_| Version::Full).expect("safe");
-        assert_eq!(
-            shape(&planned),
-            vec!["atom 0 [] probe=false Full", "bind 1"]
-        );
+        assert_eq!(shape(&planned), vec!["atom 0 [] Scan Full", "bind 1"]);
         // x < y with y bound by nothing.
         let body = vec![
             atom(a, vec![var(0)]),
