@@ -121,7 +121,14 @@ fn json_row(
         buf.extend_from_slice(if n == 0 { b"\n      " } else { b",\n      " });
         match ty {
             ValueType::Text => serde_json::to_writer(&mut *buf, &*values.text_of(v))?,
-            ValueType::Date => write!(buf, "\"{}\"", DayText(v.as_day()))?,
+            ValueType::Date => match DayText(v.as_day()).digits() {
+                Some(digits) => {
+                    buf.push(b'"');
+                    buf.extend_from_slice(&digits);
+                    buf.push(b'"');
+                }
+                None => write!(buf, "\"{}\"", DayText(v.as_day()))?,
+            },
             ValueType::Bool => buf.extend_from_slice(if v.as_bool() { b"true" } else { b"false" }),
             ValueType::Number => serde_json::to_writer(&mut *buf, &values.to_json(ty, v))?,
         }

@@ -265,7 +265,10 @@ pub fn day_of(date: Date) -> i32 {
 
 /// The calendar date of a day number, if it is inside jiff's range (years -9999..=9999).
 pub fn date_of(day: i32) -> Option<Date> {
-    EPOCH.checked_add(jiff::Span::new().days(day as i64)).ok()
+    // A duration of whole days goes straight to day arithmetic (a `Span` takes the general path).
+    EPOCH
+        .checked_add(jiff::SignedDuration::from_secs(i64::from(day) * 86_400))
+        .ok()
 }
 
 /// Parses a `YYYY-MM-DD` date strictly (four-digit year, two-digit month and day, a real calendar day).
@@ -494,8 +497,37 @@ pub fn format_day(day: i32) -> String {
 #[derive(Clone, Copy, Debug)]
 pub struct DayText(pub i32);
 
+impl DayText {
+    /// The `YYYY-MM-DD` bytes, when the day is a date with a four-digit year.
+    pub fn digits(self) -> Option<[u8; 10]> {
+        let d = date_of(self.0)?;
+        let (year, month, day) = (d.year(), d.month(), d.day());
+        if !(0..=9999).contains(&year) {
+            return None;
+        }
+        let digit = |n: i16, place: i16| b'0' + ((n / place) % 10) as u8;
+        let (y, m, dd) = (year, i16::from(month), i16::from(day));
+        Some([
+            digit(y, 1000),
+            digit(y, 100),
+            digit(y, 10),
+            digit(y, 1),
+            b'-',
+            digit(m, 10),
+            digit(m, 1),
+            b'-',
+            digit(dd, 10),
+            digit(dd, 1),
+        ])
+    }
+}
+
 impl fmt::Display for DayText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(digits) = self.digits() {
+            // Only ASCII digits and dashes.
+            return f.write_str(std::str::from_utf8(&digits).unwrap_or_default());
+        }
         match date_of(self.0) {
             Some(d) => write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
             None => write!(f, "<day {}>", self.0),

@@ -73,3 +73,38 @@ fn texts_quote_only_when_needed() {
     assert_eq!(quote_text_if_needed("active"), "\"active\"");
     assert_eq!(quote_text_if_needed("a \"b\"\n"), "\"a \\\"b\\\"\\n\"");
 }
+
+#[test]
+fn days_show_as_jiff_counts_them_across_its_whole_range() {
+    let epoch = jiff::civil::date(1970, 1, 1);
+    let reference = |day: i32| {
+        epoch
+            .checked_add(jiff::Span::new().days(i64::from(day)))
+            .ok()
+            .map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+    };
+    // Every day of 1999–2031, then a sparse walk over jiff's years -9999..=9999 and beyond.
+    let dense = 10_592..22_647;
+    let sparse = (-4_000_000..4_000_000).step_by(997);
+    for day in dense
+        .chain(sparse)
+        .chain([-719_528, -719_529, 2_932_896, 2_932_897])
+    {
+        let shown = DayText(day).to_string();
+        match reference(day) {
+            Some(text) => {
+                assert_eq!(shown, text, "day {day}");
+                if text.len() == 10 && !text.starts_with('-') {
+                    assert_eq!(parse_date(&text), Some(day), "{text}");
+                    assert_eq!(
+                        DayText(day).digits().map(|d| d.to_vec()),
+                        Some(text.into_bytes())
+                    );
+                } else {
+                    assert_eq!(DayText(day).digits(), None, "day {day}");
+                }
+            }
+            None => assert_eq!(shown, format!("<day {day}>")),
+        }
+    }
+}
