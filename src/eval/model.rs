@@ -106,16 +106,17 @@ impl Model {
             .map(|r| r.types())
             .unwrap_or_default();
         let mut ids: Vec<usize> = (0..self.len(relation)).collect();
-        // Rows are distinct and `compare_rows` orders distinct rows strictly, so an unstable (and
-        // parallel) sort gives the one order there is.
+        // Rows are distinct and `compare_rows` orders distinct rows strictly, so any sort gives the one
+        // order there is. A merge sort, because derived rows come in long sorted runs (one per rule,
+        // in the order of the scan that derived them), which it merges instead of sorting again.
         let order = |&a: &usize, &b: &usize| {
             values.compare_rows(&types, self.row(relation, a), self.row(relation, b))
         };
         if ids.len() > 1 << 14 {
             use rayon::slice::ParallelSliceMut;
-            ids.par_sort_unstable_by(order);
+            ids.par_sort_by(order);
         } else {
-            ids.sort_unstable_by(order);
+            ids.sort_by(order);
         }
         ids
     }
