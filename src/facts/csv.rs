@@ -195,10 +195,10 @@ pub(crate) fn load_csv(
         skipped: 0,
     };
     // Pipelined: while one window of blocks is converted, the one before it is appended and the one
-    // after it is read.
+    // after it is read. The first window is the first block alone, so converting starts at once.
     let window = 2 * rayon::current_num_threads().max(1);
     let mut batch = vec![first];
-    let mut ended = fill(&mut blocks, &mut batch, window, name, report);
+    let mut ended = false;
     let mut converted: Vec<csv_rows::Converted> = vec![];
     loop {
         let mut next = vec![];

@@ -38,6 +38,16 @@ use crate::ir::{Program, RelationId};
 use crate::syntax::SourceMap;
 use crate::value::ValueStore;
 
+/// The size of the blocks a CSV file of `len` bytes is read in: [`BLOCK_BYTES`], or less for a file
+/// that would otherwise be one or two blocks, so that it is converted on every core too.
+fn block_bytes(len: u64) -> usize {
+    let threads = rayon::current_num_threads().max(1) as u64;
+    (len / (4 * threads)).clamp(MIN_BLOCK_BYTES, BLOCK_BYTES as u64) as usize
+}
+
+/// The smallest block worth converting on its own.
+const MIN_BLOCK_BYTES: u64 = 256 << 10;
+
 /// The extensions of data files.
 const EXTENSIONS: [&str; 3] = ["json", "jsonl", "csv"];
 
@@ -133,13 +143,14 @@ fn load_files(
             Some("csv") => match std::fs::File::open(path) {
                 Err(e) => report.push(unreadable(&name, &io_message(&e))),
                 Ok(f) => {
+                    let block = block_bytes(f.metadata().map_or(0, |m| m.len()));
                     let input = Counted {
                         inner: f,
                         progress: &mut *progress,
                     };
                     let loaded = load_csv(
                         path,
-                        Blocks::new(input, BLOCK_BYTES),
+                        Blocks::new(input, block),
                         &name,
                         file,
                         program,
