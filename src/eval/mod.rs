@@ -74,7 +74,7 @@ impl Default for EvalOptions {
         EvalOptions {
             max_facts: 50_000_000,
             timeout: None,
-            parallel_min_rows: 50_000,
+            parallel_min_rows: 16_000,
         }
     }
 }
@@ -467,11 +467,7 @@ impl Engine<'_> {
                 pending_limit: self.max_facts.saturating_sub(self.facts),
             };
             if let Some(chunks) = parallel::run(&shared, &plans) {
-                for ((id, _), pendings) in plans.iter().zip(chunks) {
-                    for pending in pendings {
-                        self.flush(self.program.rule(*id).head, pending, Some(*id))?;
-                    }
-                }
+                self.flush_chunks(&plans, chunks)?;
                 return Ok(());
             }
         }

@@ -12,6 +12,10 @@
 //! timeout, arithmetic, a number the shared store does not hold yet) is abandoned whole and the caller
 //! runs the stratum sequentially, which reports the stop exactly as it always would. Nothing is
 //! flushed before every chunk has succeeded.
+//!
+//! Flushing: when the stratum's relation is still empty (and unindexed), the chunks' buffers are joined
+//! in that same order and adopted whole, deduplicated on every core (`Rows::adopt_derived`) keeping the
+//! first of equal rows; otherwise they are appended one by one.
 
 use std::time::Instant;
 
@@ -20,7 +24,8 @@ use rayon::prelude::*;
 use crate::eval::exec::{Exec, Store, Window};
 use crate::eval::plan::{Plan, Step};
 use crate::eval::storage::Rows;
-use crate::ir::{Program, RuleId};
+use crate::eval::EvalError;
+use crate::ir::{Program, RelationId, RuleId};
 use crate::value::ValueStore;
 
 /// What the chunks read.
@@ -88,6 +93,55 @@ pub(super) fn run(shared: &Shared<'_>, plans: &[(RuleId, Plan)]) -> Option<Vec<V
     Some(out)
 }
 
+impl super::Engine<'_> {
+    /// Appends the pending rows of a parallel run: per rule in order, per chunk in order. When every
+    /// rule concludes one relation, still empty and without indexes, and all the rows fit under the
+    /// limit, the buffers are joined and adopted whole, deduplicated on every core; the first of equal
+    /// rows stays, so the relation gets the rows, in the order, that flushing one by one gives.
+    pub(super) fn flush_chunks(
+        &mut self,
+        plans: &[(RuleId, Plan)],
+        chunks: Vec<Vec<Rows>>,
+    ) -> Result<(), EvalError> {
+        let heads: Vec<RelationId> = plans
+            .iter()
+            .map(|(id, _)| self.program.rule(*id).head)
+            .collect();
+        let total: usize = chunks.iter().flatten().map(Rows::len).sum();
+        if let Some(&relation) = heads.first() {
+            let arity = self.program.relation(relation).arity();
+            let whole = heads.iter().all(|h| *h == relation)
+                && arity > 0
+                && chunks.iter().flatten().all(|p| p.arity() == arity)
+                && self.facts.saturating_add(total) <= self.max_facts
+                && self
+                    .relations
+                    .get(relation.index())
+                    .is_some_and(|r| r.is_empty() && !r.has_indexes());
+            if whole {
+                let mut buffers = chunks.into_iter().flatten().map(Rows::into_values);
+                let mut values = buffers.next().unwrap_or_default();
+                values.reserve((total * arity).saturating_sub(values.len()));
+                for more in buffers {
+                    values.extend_from_slice(&more);
+                }
+                let rows = Rows::adopt_derived(arity, values, total, self.round);
+                self.facts += rows.len();
+                if let Some(slot) = self.relations.get_mut(relation.index()) {
+                    *slot = rows;
+                }
+                return Ok(());
+            }
+        }
+        for ((id, _), pendings) in plans.iter().zip(chunks) {
+            for pending in pendings {
+                self.flush(self.program.rule(*id).head, pending, Some(*id))?;
+            }
+        }
+        Ok(())
+    }
+}
+
 fn run_chunk(
     shared: &Shared<'_>,
     id: RuleId,
@@ -125,8 +179,9 @@ mod tests {
     type Rows = Vec<Vec<(Vec<u64>, u32)>>;
 
     /// `e` holds 1 000 rows; `p` gets rows from two rules (many shared, repeated across chunks), `q` a
-    /// fraction per row (numbers the shared store does not hold: that stratum falls back).
-    fn program(values: &mut ValueStore) -> (Builder, [RelationId; 3]) {
+    /// fraction per row (numbers the shared store does not hold: that stratum falls back). `seeded`
+    /// gives `p` a fact of its own, so that its stratum does not start empty.
+    fn program(values: &mut ValueStore, seeded: bool) -> (Builder, [RelationId; 3]) {
         let mut b = Builder::default();
         let e = b.relation("e", &[Num, Num]);
         let p = b.relation("p", &[Num]);
@@ -135,6 +190,10 @@ mod tests {
             let x = values.number(Number::Int(i));
             let y = values.number(Number::Int(i * 7 % 300));
             b.fact(e, &[x, y]);
+        }
+        if seeded {
+            let seed = values.number(Number::Int(123));
+            b.fact(p, &[seed]);
         }
         let limit = values.number(Number::Int(150));
         b.rule(
@@ -170,8 +229,17 @@ mod tests {
 
     /// Each relation's rows (raw bits) and rounds, in model order.
     fn evaluate_on(threads: usize, min_rows: usize, max_facts: usize) -> Result<Rows, EvalError> {
+        evaluate_seeded(threads, min_rows, max_facts, false)
+    }
+
+    fn evaluate_seeded(
+        threads: usize,
+        min_rows: usize,
+        max_facts: usize,
+        seeded: bool,
+    ) -> Result<Rows, EvalError> {
         let mut values = ValueStore::new();
-        let (b, relations) = program(&mut values);
+        let (b, relations) = program(&mut values, seeded);
         let options = EvalOptions {
             parallel_min_rows: min_rows,
             max_facts,
@@ -210,6 +278,22 @@ mod tests {
                 evaluate_on(threads, 1, 50_000).expect("evaluates"),
                 sequential
             );
+        }
+    }
+
+    #[test]
+    fn a_relation_not_empty_takes_the_buffers_one_by_one_with_the_same_result() {
+        let sequential = evaluate_seeded(1, usize::MAX, 50_000, true).expect("evaluates");
+        assert_eq!(sequential[1].len(), 1000, "p: the seed 123 is among the x");
+        let seed = ValueStore::new().number(Number::Int(123)).raw();
+        assert_eq!(
+            sequential[1][0],
+            (vec![seed], 0),
+            "the fact first, of round 0"
+        );
+        for threads in [2, 3] {
+            let parallel = evaluate_seeded(threads, 1, 50_000, true).expect("evaluates");
+            assert_eq!(parallel, sequential);
         }
     }
 

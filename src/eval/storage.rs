@@ -129,11 +129,33 @@ impl Rows {
     /// The base facts of a whole table, deduplicated in place (the first of equal rows stays), without
     /// copying the values. `values` holds `arity` values per origin; a ragged tail is dropped. The dedup
     /// table of a large table is built on every core.
-    pub fn adopt(arity: usize, mut values: Vec<Value>, mut origins: Vec<FactOrigin>) -> Rows {
+    pub fn adopt(arity: usize, values: Vec<Value>, origins: Vec<FactOrigin>) -> Rows {
         let n = match values.len().checked_div(arity) {
             Some(rows) => origins.len().min(rows),
             None => origins.len().min(1),
         };
+        Rows::distinct(arity, values, origins, n, 0)
+    }
+
+    /// Rows derived in `round`, `rows` of them in `values` (`arity` values each), deduplicated in place
+    /// like [`Rows::adopt`]: the rows of a relation derived whole at once.
+    pub fn adopt_derived(arity: usize, values: Vec<Value>, rows: usize, round: u32) -> Rows {
+        let n = match values.len().checked_div(arity) {
+            Some(whole) => rows.min(whole),
+            None => rows.min(1),
+        };
+        Rows::distinct(arity, values, vec![], n, round)
+    }
+
+    /// The first `n` rows of `values`, without repeats (the first of equal rows stays), all of `round`;
+    /// `origins` is empty (derived rows) or has one origin per row.
+    fn distinct(
+        arity: usize,
+        mut values: Vec<Value>,
+        mut origins: Vec<FactOrigin>,
+        n: usize,
+        round: u32,
+    ) -> Rows {
         let (mut dedup, repeats) = {
             let row = |id: u32| &values[id as usize * arity..(id as usize + 1) * arity];
             IdTable::build_distinct(n, |id| hash_values(row(id).iter()), |a, b| row(a) == row(b))
@@ -149,7 +171,9 @@ impl Rows {
                 }
                 if kept != i {
                     values.copy_within(i * arity..(i + 1) * arity, kept * arity);
-                    origins[kept] = origins[i];
+                    if let Some(origin) = origins.get(i).copied() {
+                        origins[kept] = origin;
+                    }
                 }
                 kept += 1;
             }
@@ -160,11 +184,16 @@ impl Rows {
         Rows {
             arity,
             values,
-            rounds: vec![0; kept],
+            rounds: vec![round; kept],
             origins,
             dedup,
             indexes: vec![],
         }
+    }
+
+    /// The values of every row, `arity` per row, in row order.
+    pub fn into_values(self) -> Vec<Value> {
+        self.values
     }
 
     /// Marks the current end: rows added from now on are scratch rows that [`Rows::rollback`] removes.
@@ -289,9 +318,10 @@ impl Index {
             .copied()
             .filter(|c| *c < rows.arity)
             .collect();
+        let groups = HashTable::with_capacity(Index::groups_estimate(rows, &columns));
         let mut index = Index {
             columns,
-            groups: HashTable::new(),
+            groups,
             next: Vec::with_capacity(rows.len()),
             mark: NONE,
             undo: vec![],
@@ -300,6 +330,25 @@ impl Index {
             index.add(&rows.values, rows.arity, id);
         }
         index
+    }
+
+    /// About how many groups an index on `columns` has: the share of distinct keys among the first
+    /// rows, times the rows (so the table is sized once instead of growing from empty).
+    fn groups_estimate(rows: &Rows, columns: &[usize]) -> usize {
+        const SAMPLE: usize = 1024;
+        let n = rows.len();
+        if n <= SAMPLE {
+            return n;
+        }
+        let mut keys: Vec<u64> = (0..SAMPLE)
+            .map(|id| {
+                let base = id * rows.arity;
+                hash_values(columns.iter().map(|c| &rows.values[base + c]))
+            })
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        n / SAMPLE * keys.len()
     }
 
     pub fn columns(&self) -> &[usize] {
