@@ -73,6 +73,7 @@ impl Expander {
     /// Expands one source rule; `subject` is the variable named by the enclosing subject block.
     /// Returns the source-rule index its drafts carry.
     pub fn rule(&mut self, rule: &RuleDecl, subject: Option<&Name>) -> usize {
+        let pending_before = self.pending.len();
         let index = self.next_source_rule;
         self.next_source_rule += 1;
         let source = rule.annotations.iter().find_map(|a| match a {
@@ -103,7 +104,12 @@ impl Expander {
                 purpose: RulePurpose::Written,
                 source_rule: index,
             };
-            self.extract_aggregates(draft, subject);
+            if self.pending.len() == pending_before {
+                // No aggregate in this rule, so no placeholder to replace.
+                self.drafts.push(draft);
+            } else {
+                self.extract_aggregates(draft, subject);
+            }
         }
         index
     }

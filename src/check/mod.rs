@@ -191,11 +191,11 @@ pub fn check(
             }
         }
     }
-    let good: Vec<Draft> = drafts
+    let good: Vec<&Draft> = drafts
         .iter()
         .zip(&bad_drafts)
         .filter(|(_, bad)| !**bad)
-        .map(|(d, _)| d.clone())
+        .map(|(d, _)| d)
         .collect();
     let mut var_types = types::infer(&mut table, &good, &aggregates);
     let before = diags.len();

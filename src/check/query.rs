@@ -13,7 +13,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::draft::DraftLiteral;
+use super::draft::{Draft, DraftLiteral};
 use super::ground::lower_fact;
 use super::relations::{
     conclude, resolve_ground, resolve_use, ColumnInfo, RelationInfo, RelationTable,
@@ -149,6 +149,7 @@ pub fn lower_query(
     if !diags.is_empty() {
         return Err(diags);
     }
+    let drafts: Vec<&Draft> = drafts.iter().collect();
     let mut var_types = types::infer(&mut table, &drafts, &[]);
     types::check(&table, &drafts, &mut var_types, &mut diags);
     if !diags.is_empty() {

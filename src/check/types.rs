@@ -31,7 +31,7 @@ pub type VarTypes = HashMap<String, ValueType>;
 /// Infers column types of undeclared relations and the variable types of every draft.
 pub fn infer(
     table: &mut RelationTable,
-    drafts: &[Draft],
+    drafts: &[&Draft],
     aggregates: &[AggregateDraft],
 ) -> Vec<VarTypes> {
     let mut vars: Vec<VarTypes> = vec![HashMap::default(); drafts.len()];
@@ -169,7 +169,7 @@ pub fn expr_type(e: &DraftExpr, types: &VarTypes) -> Option<ValueType> {
 /// Checks every use against the inferred and declared types; reports each mismatch.
 pub fn check(
     table: &RelationTable,
-    drafts: &[Draft],
+    drafts: &[&Draft],
     vars: &mut [VarTypes],
     diags: &mut Vec<Diagnostic>,
 ) {
