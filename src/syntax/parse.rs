@@ -37,8 +37,7 @@ struct AccordParser;
 pub fn parse_file(file: FileId, text: &str) -> Result<SourceFile, Diagnostic> {
     use rayon::prelude::*;
     check_nesting(file, text)?;
-    let target = (text.len() / (4 * rayon::current_num_threads().max(1))).max(PIECE_BYTES);
-    let pieces = pieces::pieces(text, target);
+    let pieces = pieces::pieces(text, PIECE_BYTES);
     if pieces.len() > 1 {
         let parsed: Vec<Result<Vec<Item>>> = pieces
             .into_par_iter()
@@ -53,7 +52,10 @@ pub fn parse_file(file: FileId, text: &str) -> Result<SourceFile, Diagnostic> {
     Ok(SourceFile { items })
 }
 
-/// The smallest piece of a file worth parsing on its own.
+/// How long a piece of a file is (but the last). Small pieces keep pest's token queue, which holds
+/// about 60 bytes per byte of input until the piece is lowered, small and warm in the cache, and
+/// share the work evenly between the cores; 16 to 128 KiB measured alike, and the whole file in four
+/// pieces per core took a quarter more page faults.
 const PIECE_BYTES: usize = 64 << 10;
 
 /// The statements of `text[range]`.
