@@ -72,9 +72,8 @@ pub fn check(
 ) -> Result<Checked, Vec<Diagnostic>> {
     let mut diags = vec![];
     let mut table = RelationTable::new();
-    let mut expander = expand::Expander::new(options.today);
     let mut facts: Vec<&ast::FactDecl> = vec![];
-    let mut rules: Vec<(&ast::RuleDecl, usize)> = vec![];
+    let mut sources: Vec<(&ast::RuleDecl, Option<&ast::Name>)> = vec![];
 
     // Declarations first, so that order and types are known whatever the file order.
     for (_, file) in &policy.files {
@@ -88,19 +87,24 @@ pub fn check(
         for item in &file.items {
             match item {
                 Item::Fact(f) => facts.push(f),
-                Item::Rule(r) => rules.push((r, expander.rule(r, None))),
+                Item::Rule(r) => sources.push((r, None)),
                 Item::Subject(block) => {
-                    for r in &block.rules {
-                        rules.push((r, expander.rule(r, Some(&block.subject))));
-                    }
+                    sources.extend(block.rules.iter().map(|r| (r, Some(&block.subject))));
                 }
                 Item::Relation(_) | Item::Import(_) | Item::Test(_) | Item::Records(_) => {}
             }
         }
     }
-    let mut drafts = std::mem::take(&mut expander.drafts);
-    let aggregates = std::mem::take(&mut expander.aggregates);
-    diags.append(&mut expander.diagnostics);
+    // Every rule on its own: on all cores, with the sequential result (see `expand::chunks`).
+    let expansion = expand::expand_rules(options.today, &sources, expand::CHUNK_RULES);
+    let mut drafts = expansion.drafts;
+    let aggregates = expansion.aggregates;
+    diags.extend(expansion.diagnostics);
+    let rules: Vec<(&ast::RuleDecl, usize)> = sources
+        .iter()
+        .zip(expansion.indices)
+        .map(|((rule, _), index)| (*rule, index))
+        .collect();
 
     // Rule names, effective periods, exceptions.
     let mut named: Vec<law::NamedRule> = vec![];
