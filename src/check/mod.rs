@@ -96,7 +96,12 @@ pub fn check(
         }
     }
     // Every rule on its own: on all cores, with the sequential result (see `expand::chunks`).
-    let expansion = expand::expand_rules(options.today, &sources, expand::CHUNK_RULES);
+    let chunk = if rayon::current_num_threads() == 1 {
+        sources.len()
+    } else {
+        expand::CHUNK_RULES
+    };
+    let expansion = expand::expand_rules(options.today, &sources, chunk);
     let mut drafts = expansion.drafts;
     let aggregates = expansion.aggregates;
     diags.extend(expansion.diagnostics);
