@@ -45,9 +45,9 @@ impl Lowering<'_> {
     pub fn rule(&mut self, draft: &Draft, types: &VarTypes) -> Option<ir::Rule> {
         let errors_before = self.diagnostics.len();
         let mut vars: Vec<Variable> = vec![];
-        let mut ids: HashMap<String, VarId> = HashMap::default();
+        let mut ids: HashMap<&str, VarId> = HashMap::default();
         for (name, _) in draft.variables() {
-            ids.insert(name.to_string(), VarId(vars.len() as u32));
+            ids.insert(name, VarId(vars.len() as u32));
             vars.push(Variable {
                 name: shown(name).to_string(),
                 ty: types.get(name).copied().unwrap_or(ValueType::Text),
@@ -65,7 +65,7 @@ impl Lowering<'_> {
             }
         }
         // Equalities that bind, in an order where each one's inputs are bound.
-        let mut binds: HashMap<usize, (String, bool)> = HashMap::default();
+        let mut binds: HashMap<usize, (&str, bool)> = HashMap::default();
         loop {
             let mut progress = false;
             for (i, lit) in draft.body.iter().enumerate() {
@@ -90,7 +90,7 @@ impl Lowering<'_> {
                     if let DraftExpr::Var(n, _) = var_side {
                         if !bound.contains(n.as_str()) && all_bound(other, &bound) {
                             bound.insert(n);
-                            binds.insert(i, (n.clone(), var_on_left));
+                            binds.insert(i, (n, var_on_left));
                             progress = true;
                             break;
                         }
@@ -145,7 +145,7 @@ impl Lowering<'_> {
                         let other = if *var_on_left { rhs } else { lhs };
                         let expr = self.expr(other, &ids, types)?;
                         body.push(IrLiteral::Bind {
-                            var: ids[var.as_str()],
+                            var: ids[var],
                             expr,
                             span: *span,
                         });
@@ -228,7 +228,7 @@ impl Lowering<'_> {
     fn terms(
         &mut self,
         atom: &DraftAtom,
-        ids: &HashMap<String, VarId>,
+        ids: &HashMap<&str, VarId>,
         example: &str,
     ) -> Option<Vec<Term>> {
         let mut args = vec![];
@@ -269,7 +269,7 @@ impl Lowering<'_> {
     fn expr(
         &mut self,
         e: &DraftExpr,
-        ids: &HashMap<String, VarId>,
+        ids: &HashMap<&str, VarId>,
         types: &VarTypes,
     ) -> Option<Expr> {
         Some(match e {

@@ -24,6 +24,7 @@ mod relations;
 mod strict;
 mod types;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::Diagnostic;
@@ -71,7 +72,7 @@ pub fn check(
     options: &CheckOptions,
 ) -> Result<Checked, Vec<Diagnostic>> {
     let mut diags = vec![];
-    let mut table = RelationTable::new();
+    let mut table = RelationTable::default();
     let mut facts: Vec<&ast::FactDecl> = vec![];
     let mut sources: Vec<(&ast::RuleDecl, Option<&ast::Name>)> = vec![];
 
@@ -267,6 +268,13 @@ pub fn check(
         }
         diags.append(&mut lowering.diagnostics);
     }
+    // The drafts are done with; freeing them node by node is a tenth of the checker's sequential
+    // time, so they are freed on every core.
+    drop(good);
+    rayon::join(
+        || drafts.into_par_iter().with_min_len(256).for_each(drop),
+        || var_types.into_par_iter().with_min_len(256).for_each(drop),
+    );
     for agg in &aggregates {
         let (Some(input), Some(output)) =
             (relation_ids.get(&agg.input), relation_ids.get(&agg.output))

@@ -40,7 +40,7 @@ pub struct Query {
 
 /// The checker's view of a program's user relations, and their ids.
 fn table_of(program: &Program) -> (RelationTable, HashMap<String, RelationId>) {
-    let mut table = RelationTable::new();
+    let mut table = RelationTable::default();
     let mut ids = HashMap::default();
     for (i, rel) in program.relations.iter().enumerate() {
         if rel.kind != RelationKind::User {
