@@ -44,9 +44,11 @@ impl Lowering<'_> {
     /// Lowers one draft; `None` when it has errors (reported).
     pub fn rule(&mut self, draft: &Draft, types: &VarTypes) -> Option<ir::Rule> {
         let errors_before = self.diagnostics.len();
-        let mut vars: Vec<Variable> = vec![];
-        let mut ids: HashMap<&str, VarId> = HashMap::default();
-        for (name, _) in draft.variables() {
+        let variables = draft.variables();
+        let mut vars: Vec<Variable> = Vec::with_capacity(variables.len());
+        let mut ids: HashMap<&str, VarId> =
+            HashMap::with_capacity_and_hasher(variables.len(), Default::default());
+        for (name, _) in variables {
             ids.insert(name, VarId(vars.len() as u32));
             vars.push(Variable {
                 name: shown(name).to_string(),
@@ -54,7 +56,8 @@ impl Lowering<'_> {
             });
         }
         // Which variables positive atoms bind.
-        let mut bound: HashSet<&str> = HashSet::default();
+        let mut bound: HashSet<&str> =
+            HashSet::with_capacity_and_hasher(vars.len(), Default::default());
         for lit in &draft.body {
             if let DraftLiteral::Atom(a) = lit {
                 for arg in &a.args {
@@ -111,7 +114,7 @@ impl Lowering<'_> {
                     shown(name)
                 ))
         };
-        let mut body = vec![];
+        let mut body = Vec::with_capacity(draft.body.len());
         for (i, lit) in draft.body.iter().enumerate() {
             match lit {
                 DraftLiteral::Atom(a) => {
