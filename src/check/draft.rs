@@ -107,6 +107,18 @@ impl Draft {
             }
         }
         self.head.args.iter().for_each(|e| e.vars(&mut all));
+        if all.len() <= 32 {
+            // A rule's few variables: a look back is quicker than a hash set, and keeps the same ones.
+            let mut kept = 0;
+            for i in 0..all.len() {
+                if !all[..kept].iter().any(|(n, _)| *n == all[i].0) {
+                    all[kept] = all[i];
+                    kept += 1;
+                }
+            }
+            all.truncate(kept);
+            return all;
+        }
         let mut seen = rustc_hash::FxHashSet::default();
         all.retain(|(n, _)| seen.insert(*n));
         all

@@ -14,6 +14,9 @@ use crate::syntax::ast::{self, Conclusion, Expr, Formula, Literal, Name, RuleDec
 use crate::syntax::Span;
 use crate::value::format_day;
 
+mod chunks;
+pub use chunks::{expand_rules, CHUNK_RULES};
+
 /// More disjuncts than this in one rule is almost surely a mistake, and would slow evaluation.
 const MAX_DISJUNCTS: usize = 4096;
 
@@ -24,8 +27,20 @@ pub struct Expander {
     pub diagnostics: Vec<Diagnostic>,
     next_source_rule: usize,
     next_fresh: usize,
-    /// Aggregates met while expanding, by placeholder id (placeholders are never reused).
+    /// Aggregates met while expanding, by placeholder id less `pending_base` (placeholders are never
+    /// reused).
     pending: Vec<ast::AggregateExpr>,
+    pending_base: usize,
+}
+
+/// Where an expander's numbering stands: the next source-rule index, the next auxiliary aggregate
+/// relation and the next aggregate placeholder. Expanding a rule advances it by amounts that depend on
+/// the rule alone, which is what lets `chunks` expand the rules of a policy in parallel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub source_rules: usize,
+    pub fresh: usize,
+    pub placeholders: usize,
 }
 
 /// More premises than this in one rule (after `∨` is split) is refused: evaluation and explanation
@@ -59,20 +74,36 @@ enum Prim<'a> {
 
 impl Expander {
     pub fn new(today: i32) -> Expander {
+        Expander::starting_at(today, Counters::default())
+    }
+
+    /// An expander whose numbering continues from `at`, as if the rules before had been expanded.
+    pub fn starting_at(today: i32, at: Counters) -> Expander {
         Expander {
             today,
             drafts: vec![],
             aggregates: vec![],
             diagnostics: vec![],
-            next_source_rule: 0,
-            next_fresh: 0,
+            next_source_rule: at.source_rules,
+            next_fresh: at.fresh,
             pending: vec![],
+            pending_base: at.placeholders,
+        }
+    }
+
+    /// Where the numbering stands now.
+    pub fn counters(&self) -> Counters {
+        Counters {
+            source_rules: self.next_source_rule,
+            fresh: self.next_fresh,
+            placeholders: self.pending_base + self.pending.len(),
         }
     }
 
     /// Expands one source rule; `subject` is the variable named by the enclosing subject block.
     /// Returns the source-rule index its drafts carry.
     pub fn rule(&mut self, rule: &RuleDecl, subject: Option<&Name>) -> usize {
+        let pending_before = self.pending.len();
         let index = self.next_source_rule;
         self.next_source_rule += 1;
         let source = rule.annotations.iter().find_map(|a| match a {
@@ -103,7 +134,12 @@ impl Expander {
                 purpose: RulePurpose::Written,
                 source_rule: index,
             };
-            self.extract_aggregates(draft, subject);
+            if self.pending.len() == pending_before {
+                // No aggregate in this rule, so no placeholder to replace.
+                self.drafts.push(draft);
+            } else {
+                self.extract_aggregates(draft, subject);
+            }
         }
         index
     }
@@ -301,7 +337,7 @@ impl Expander {
             },
             Expr::Aggregate(agg) => {
                 // Placeholder variable; `extract_aggregates` replaces it once the rule is complete.
-                let id = self.pending.len();
+                let id = self.pending_base + self.pending.len();
                 self.pending.push((**agg).clone());
                 DraftExpr::Var(format!("\u{0}agg{id}"), agg.span)
             }
@@ -342,7 +378,8 @@ impl Expander {
             let Ok(id) = placeholder[AGGREGATE_VAR.len()..].parse::<usize>() else {
                 continue;
             };
-            let Some(agg) = self.pending.get(id).cloned() else {
+            let pending = id.checked_sub(self.pending_base);
+            let Some(agg) = pending.and_then(|i| self.pending.get(i)).cloned() else {
                 continue;
             };
             let k = self.next_fresh;

@@ -44,17 +44,20 @@ impl Lowering<'_> {
     /// Lowers one draft; `None` when it has errors (reported).
     pub fn rule(&mut self, draft: &Draft, types: &VarTypes) -> Option<ir::Rule> {
         let errors_before = self.diagnostics.len();
-        let mut vars: Vec<Variable> = vec![];
-        let mut ids: HashMap<String, VarId> = HashMap::default();
-        for (name, _) in draft.variables() {
-            ids.insert(name.to_string(), VarId(vars.len() as u32));
+        let variables = draft.variables();
+        let mut vars: Vec<Variable> = Vec::with_capacity(variables.len());
+        let mut ids: HashMap<&str, VarId> =
+            HashMap::with_capacity_and_hasher(variables.len(), Default::default());
+        for (name, _) in variables {
+            ids.insert(name, VarId(vars.len() as u32));
             vars.push(Variable {
                 name: shown(name).to_string(),
                 ty: types.get(name).copied().unwrap_or(ValueType::Text),
             });
         }
         // Which variables positive atoms bind.
-        let mut bound: HashSet<&str> = HashSet::default();
+        let mut bound: HashSet<&str> =
+            HashSet::with_capacity_and_hasher(vars.len(), Default::default());
         for lit in &draft.body {
             if let DraftLiteral::Atom(a) = lit {
                 for arg in &a.args {
@@ -65,7 +68,7 @@ impl Lowering<'_> {
             }
         }
         // Equalities that bind, in an order where each one's inputs are bound.
-        let mut binds: HashMap<usize, (String, bool)> = HashMap::default();
+        let mut binds: HashMap<usize, (&str, bool)> = HashMap::default();
         loop {
             let mut progress = false;
             for (i, lit) in draft.body.iter().enumerate() {
@@ -90,7 +93,7 @@ impl Lowering<'_> {
                     if let DraftExpr::Var(n, _) = var_side {
                         if !bound.contains(n.as_str()) && all_bound(other, &bound) {
                             bound.insert(n);
-                            binds.insert(i, (n.clone(), var_on_left));
+                            binds.insert(i, (n, var_on_left));
                             progress = true;
                             break;
                         }
@@ -111,7 +114,7 @@ impl Lowering<'_> {
                     shown(name)
                 ))
         };
-        let mut body = vec![];
+        let mut body = Vec::with_capacity(draft.body.len());
         for (i, lit) in draft.body.iter().enumerate() {
             match lit {
                 DraftLiteral::Atom(a) => {
@@ -145,7 +148,7 @@ impl Lowering<'_> {
                         let other = if *var_on_left { rhs } else { lhs };
                         let expr = self.expr(other, &ids, types)?;
                         body.push(IrLiteral::Bind {
-                            var: ids[var.as_str()],
+                            var: ids[var],
                             expr,
                             span: *span,
                         });
@@ -228,7 +231,7 @@ impl Lowering<'_> {
     fn terms(
         &mut self,
         atom: &DraftAtom,
-        ids: &HashMap<String, VarId>,
+        ids: &HashMap<&str, VarId>,
         example: &str,
     ) -> Option<Vec<Term>> {
         let mut args = vec![];
@@ -269,7 +272,7 @@ impl Lowering<'_> {
     fn expr(
         &mut self,
         e: &DraftExpr,
-        ids: &HashMap<String, VarId>,
+        ids: &HashMap<&str, VarId>,
         types: &VarTypes,
     ) -> Option<Expr> {
         Some(match e {

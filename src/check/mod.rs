@@ -24,6 +24,7 @@ mod relations;
 mod strict;
 mod types;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::Diagnostic;
@@ -71,10 +72,9 @@ pub fn check(
     options: &CheckOptions,
 ) -> Result<Checked, Vec<Diagnostic>> {
     let mut diags = vec![];
-    let mut table = RelationTable::new();
-    let mut expander = expand::Expander::new(options.today);
+    let mut table = RelationTable::default();
     let mut facts: Vec<&ast::FactDecl> = vec![];
-    let mut rules: Vec<(&ast::RuleDecl, usize)> = vec![];
+    let mut sources: Vec<(&ast::RuleDecl, Option<&ast::Name>)> = vec![];
 
     // Declarations first, so that order and types are known whatever the file order.
     for (_, file) in &policy.files {
@@ -88,19 +88,29 @@ pub fn check(
         for item in &file.items {
             match item {
                 Item::Fact(f) => facts.push(f),
-                Item::Rule(r) => rules.push((r, expander.rule(r, None))),
+                Item::Rule(r) => sources.push((r, None)),
                 Item::Subject(block) => {
-                    for r in &block.rules {
-                        rules.push((r, expander.rule(r, Some(&block.subject))));
-                    }
+                    sources.extend(block.rules.iter().map(|r| (r, Some(&block.subject))));
                 }
                 Item::Relation(_) | Item::Import(_) | Item::Test(_) | Item::Records(_) => {}
             }
         }
     }
-    let mut drafts = std::mem::take(&mut expander.drafts);
-    let aggregates = std::mem::take(&mut expander.aggregates);
-    diags.append(&mut expander.diagnostics);
+    // Every rule on its own: on all cores, with the sequential result (see `expand::chunks`).
+    let chunk = if rayon::current_num_threads() == 1 {
+        sources.len()
+    } else {
+        expand::CHUNK_RULES
+    };
+    let expansion = expand::expand_rules(options.today, &sources, chunk);
+    let mut drafts = expansion.drafts;
+    let aggregates = expansion.aggregates;
+    diags.extend(expansion.diagnostics);
+    let rules: Vec<(&ast::RuleDecl, usize)> = sources
+        .iter()
+        .zip(expansion.indices)
+        .map(|((rule, _), index)| (*rule, index))
+        .collect();
 
     // Rule names, effective periods, exceptions.
     let mut named: Vec<law::NamedRule> = vec![];
@@ -191,11 +201,11 @@ pub fn check(
             }
         }
     }
-    let good: Vec<Draft> = drafts
+    let good: Vec<&Draft> = drafts
         .iter()
         .zip(&bad_drafts)
         .filter(|(_, bad)| !**bad)
-        .map(|(d, _)| d.clone())
+        .map(|(d, _)| d)
         .collect();
     let mut var_types = types::infer(&mut table, &good, &aggregates);
     let before = diags.len();
@@ -258,6 +268,13 @@ pub fn check(
         }
         diags.append(&mut lowering.diagnostics);
     }
+    // The drafts are done with; freeing them node by node is a tenth of the checker's sequential
+    // time, so they are freed on every core.
+    drop(good);
+    rayon::join(
+        || drafts.into_par_iter().with_min_len(256).for_each(drop),
+        || var_types.into_par_iter().with_min_len(256).for_each(drop),
+    );
     for agg in &aggregates {
         let (Some(input), Some(output)) =
             (relation_ids.get(&agg.input), relation_ids.get(&agg.output))

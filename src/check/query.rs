@@ -13,7 +13,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::draft::DraftLiteral;
+use super::draft::{Draft, DraftLiteral};
 use super::ground::lower_fact;
 use super::relations::{
     conclude, resolve_ground, resolve_use, ColumnInfo, RelationInfo, RelationTable,
@@ -40,7 +40,7 @@ pub struct Query {
 
 /// The checker's view of a program's user relations, and their ids.
 fn table_of(program: &Program) -> (RelationTable, HashMap<String, RelationId>) {
-    let mut table = RelationTable::new();
+    let mut table = RelationTable::default();
     let mut ids = HashMap::default();
     for (i, rel) in program.relations.iter().enumerate() {
         if rel.kind != RelationKind::User {
@@ -149,6 +149,7 @@ pub fn lower_query(
     if !diags.is_empty() {
         return Err(diags);
     }
+    let drafts: Vec<&Draft> = drafts.iter().collect();
     let mut var_types = types::infer(&mut table, &drafts, &[]);
     types::check(&table, &drafts, &mut var_types, &mut diags);
     if !diags.is_empty() {

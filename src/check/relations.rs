@@ -44,7 +44,7 @@ pub(crate) struct ColumnInfo {
     pub optional: bool,
 }
 
-pub(crate) type RelationTable = IndexMap<String, RelationInfo>;
+pub(crate) type RelationTable = IndexMap<String, RelationInfo, rustc_hash::FxBuildHasher>;
 
 const TYPES: [&str; 4] = ["text", "number", "date", "bool"];
 

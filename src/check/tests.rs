@@ -129,3 +129,79 @@ fn long_conjunctions_are_refused_before_expansion() {
         .unwrap_or_else(|d| panic!("{d:?}"));
     assert_eq!(checked.program.rules.len(), 2);
 }
+
+/// A policy of `rules` generated rules over declared relations, with aggregates, subject blocks and
+/// disjunctions throughout. With `errors` 1, every 97th rule has a type error; with 2, every 89th an
+/// unsafe variable (reported only without type errors); with either, every 83rd a subject form
+/// outside a block.
+fn generated_policy(rules: usize, errors: u8) -> String {
+    let mut text = String::from(
+        "relation shipment(id: text, exporter: text, destination: text, date: date).\n\
+         relation active(company: text, program: text, until: date).\n\
+         relation weight(id: text, kg: number).\n\
+         relation certified(company: text, program: text).\n",
+    );
+    for i in 0..rules {
+        let rule = match i % 6 {
+            _ if errors == 1 && i % 97 == 5 => format!("shipment(s, e, d, t) ∧ t = 3 ⇒ bad{i}(s).\n"),
+            _ if errors == 2 && i % 89 == 7 => format!("shipment(s, e, d, t) ⇒ bad{i}(s, u).\n"),
+            _ if errors > 0 && i % 83 == 9 => format!("certified ⇒ bad{i}(x).\n"),
+            0 => format!(
+                "rule r{i} source \"rule {i}\": shipment(s, e, D{i}, t) ∧ active(e, \"P{i}\", u) ∧ t ≤ u ⇒ b{i}(s).\n"
+            ),
+            1 => format!(
+                "n = count s {{ shipment(s, _, d, _) ∧ b{}(s) }} ∧ k = sum w {{ weight(x, w) ∧ shipment(x, _, d, _) }} ⇒ per{i}(d, n, k).\n",
+                i - 1
+            ),
+            2 => format!("subject s {{ \"P{i}\" certified ∧ ¬ b{}(s) ⇒ s{i}. }}\n", i - 2),
+            3 => format!("(b{}(s) ∨ s{}(s)) ∧ weight(s, w) ∧ w > {i}.5 ⇒ heavy{i}(s, w + 1).\n", i - 3, i - 1),
+            4 => format!("shipment(s, e, d, t) ∧ t ≥ 2024-01-{:02} ⇒ late{i}(s, t + {i} days).\n", i % 28 + 1),
+            _ => format!("m = max t {{ shipment(_, e, _, t) }} ∧ active(e, p, _) ⇒ last{i}(e, p, m).\n"),
+        };
+        text.push_str(&rule);
+    }
+    text
+}
+
+/// Everything `check` gives, and the value store it leaves, as text.
+fn checked_on(threads: usize, text: &str) -> String {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a thread pool");
+    pool.install(|| {
+        let mut sources = SourceMap::new();
+        let (policy, diags) = crate::workspace::parse_text("test.accord", text, &mut sources);
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut values = ValueStore::new();
+        let options = CheckOptions {
+            today: 20000,
+            ..CheckOptions::default()
+        };
+        let result = check(&policy, &mut values, &options);
+        format!("{result:?}\n{values:?}")
+    })
+}
+
+#[test]
+fn checking_on_several_threads_gives_the_one_thread_result() {
+    for errors in [0, 1, 2] {
+        let text = generated_policy(600, errors);
+        let one = checked_on(1, &text);
+        let (code, count) = match errors {
+            0 => ("__aggregate", 300),
+            1 => ("type_mismatch", 6),
+            _ => ("unsafe_variable", 6),
+        };
+        assert!(one.matches(code).count() >= count, "{}", &one[..300]);
+        if errors > 0 {
+            assert!(one.matches("subject_form_outside_block").count() >= 6);
+        }
+        for threads in [2, 3] {
+            assert!(
+                checked_on(threads, &text) == one,
+                "{threads} threads, errors: {errors}"
+            );
+        }
+    }
+}

@@ -31,7 +31,7 @@ pub type VarTypes = HashMap<String, ValueType>;
 /// Infers column types of undeclared relations and the variable types of every draft.
 pub fn infer(
     table: &mut RelationTable,
-    drafts: &[Draft],
+    drafts: &[&Draft],
     aggregates: &[AggregateDraft],
 ) -> Vec<VarTypes> {
     let mut vars: Vec<VarTypes> = vec![HashMap::default(); drafts.len()];
@@ -166,43 +166,67 @@ pub fn expr_type(e: &DraftExpr, types: &VarTypes) -> Option<ValueType> {
     }
 }
 
-/// Checks every use against the inferred and declared types; reports each mismatch.
+/// Checks every use against the inferred and declared types; reports each mismatch, draft by draft
+/// in order. Each draft is checked on its own, so on several threads they are checked in parallel
+/// and their reports concatenated in order: the same report as one thread gives.
 pub fn check(
     table: &RelationTable,
-    drafts: &[Draft],
+    drafts: &[&Draft],
     vars: &mut [VarTypes],
     diags: &mut Vec<Diagnostic>,
 ) {
-    for (draft, types) in drafts.iter().zip(vars.iter_mut()) {
-        // Variables nothing constrains are text.
-        for (name, _) in draft.variables() {
-            types.entry(name.to_string()).or_insert(ValueType::Text);
+    use rayon::prelude::*;
+    if rayon::current_num_threads() == 1 {
+        for (draft, types) in drafts.iter().zip(vars.iter_mut()) {
+            check_draft(table, draft, types, diags);
         }
-        for lit in &draft.body {
-            match lit {
-                DraftLiteral::Atom(a) | DraftLiteral::Negated(a) => {
-                    check_atom(table, a, types, diags)
-                }
-                DraftLiteral::Compare { lhs, rhs, .. } => {
-                    let (l, r) = (check_expr(lhs, types, diags), check_expr(rhs, types, diags));
-                    if let (Some(l), Some(r)) = (l, r) {
-                        if l != r {
-                            diags.push(
-                                Diagnostic::error(
-                                    "type_mismatch",
-                                    format!("cannot compare a {l} with a {r}"),
-                                )
-                                .label(lhs.span(), format!("a {l}"))
-                                .label(rhs.span(), format!("a {r}"))
-                                .help("both sides of a comparison must have the same type"),
-                            );
-                        }
+        return;
+    }
+    let found: Vec<Vec<Diagnostic>> = drafts
+        .par_iter()
+        .zip(vars.par_iter_mut())
+        .with_min_len(64)
+        .map(|(draft, types)| {
+            let mut found = vec![];
+            check_draft(table, draft, types, &mut found);
+            found
+        })
+        .collect();
+    diags.extend(found.into_iter().flatten());
+}
+
+fn check_draft(
+    table: &RelationTable,
+    draft: &Draft,
+    types: &mut VarTypes,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // Variables nothing constrains are text.
+    for (name, _) in draft.variables() {
+        types.entry(name.to_string()).or_insert(ValueType::Text);
+    }
+    for lit in &draft.body {
+        match lit {
+            DraftLiteral::Atom(a) | DraftLiteral::Negated(a) => check_atom(table, a, types, diags),
+            DraftLiteral::Compare { lhs, rhs, .. } => {
+                let (l, r) = (check_expr(lhs, types, diags), check_expr(rhs, types, diags));
+                if let (Some(l), Some(r)) = (l, r) {
+                    if l != r {
+                        diags.push(
+                            Diagnostic::error(
+                                "type_mismatch",
+                                format!("cannot compare a {l} with a {r}"),
+                            )
+                            .label(lhs.span(), format!("a {l}"))
+                            .label(rhs.span(), format!("a {r}"))
+                            .help("both sides of a comparison must have the same type"),
+                        );
                     }
                 }
             }
         }
-        check_atom(table, &draft.head, types, diags);
     }
+    check_atom(table, &draft.head, types, diags);
 }
 
 fn check_atom(

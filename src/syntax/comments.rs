@@ -1,6 +1,6 @@
 //! Comment recovery for the formatter.
 //!
-//! The grammar discards comments (`COMMENT` is silent), so the AST has none. The formatter scans the
+//! The grammar discards comments (a comment is silent), so the AST has none. The formatter scans the
 //! source text once more, here, for `//` comments outside text literals and re-attaches them to the
 //! statements around them by position. This is the only place besides the grammar that knows the
 //! lexical shape of a comment: `//` up to the end of the line, never inside `"…"`.

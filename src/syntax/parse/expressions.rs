@@ -137,9 +137,12 @@ impl Lower {
     /// Rejects an arithmetic chain so long that the left-nested tree it lowers to would make later
     /// passes recurse too deep (see [`MAX_NESTING`]).
     fn operator_chain(&self, pair: &Pair<Rule>) -> Result<()> {
-        let operators = pair
-            .clone()
-            .into_inner()
+        let children = pair.clone().into_inner();
+        // Every operator follows an operand: a chain of few children has fewer operators.
+        if children.len() <= MAX_NESTING {
+            return Ok(());
+        }
+        let operators = children
             .filter(|p| matches!(p.as_rule(), Rule::add_op | Rule::mul_op))
             .count();
         if operators > MAX_NESTING {

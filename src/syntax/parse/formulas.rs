@@ -80,7 +80,10 @@ impl Lower {
                 .next()
                 .ok_or_else(|| internal(self.file, "atom").label(span, ""))?,
         );
-        let args = inner.map(|p| self.expr(p)).collect::<Result<_>>()?;
+        let mut args = Vec::with_capacity(inner.len());
+        for p in inner {
+            args.push(self.expr(p)?);
+        }
         Ok(Atom {
             relation,
             args,

@@ -1,6 +1,6 @@
 //! Where a policy file may be cut into pieces that parse on their own, so that a large file parses on
-//! every core; and [`code_bytes`], the walk over a text's code (outside strings and comments) that
-//! the cut and the parser's nesting guard share.
+//! every core; [`scan`] finds the cuts and, in the same walk over the text's code (outside strings
+//! and comments, as [`code_bytes`] defines it), the parser's nesting guard.
 //!
 //! A cut goes right after a `.` that ends a top-level statement: outside strings and comments, outside
 //! parentheses and braces, and followed by whitespace (a decimal's `.` is followed by a digit, `..` by
@@ -12,7 +12,8 @@ use std::ops::Range;
 
 /// The bytes of `text` that are code, with their offsets: everything outside strings (which end at
 /// their closing quote or, unterminated, at the line's end; `\\` escapes the next byte) and `//`
-/// comments. The parser's nesting guard and [`pieces`] both read the text through it.
+/// comments. The definition [`scan`] is held to.
+#[cfg(test)]
 pub(super) fn code_bytes(text: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
     let bytes = text.as_bytes();
     let (mut in_string, mut escaped, mut in_comment) = (false, false, false);
@@ -39,13 +40,50 @@ pub(super) fn code_bytes(text: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
 
 /// Byte ranges covering `text`, each at least `target` bytes long (but the last), cut as the module
 /// doc says. One range when the text is short or has no cut.
+#[cfg(test)]
 pub(super) fn pieces(text: &str, target: usize) -> Vec<Range<usize>> {
+    scan(text, target, usize::MAX).unwrap_or_default()
+}
+
+/// One walk over `text` for both the parser's nesting guard and the cut: the pieces (as [`pieces`]
+/// gives them), or `Err` with the offset of the first `(` or `{` that nests deeper than `max_depth`.
+/// It reads the code as [`code_bytes`] gives it, in a loop that skips strings and comments whole
+/// (a test holds the two to the same result).
+pub(super) fn scan(
+    text: &str,
+    target: usize,
+    max_depth: usize,
+) -> Result<Vec<Range<usize>>, usize> {
     let bytes = text.as_bytes();
+    let n = bytes.len();
     let mut out = vec![];
-    let (mut start, mut depth) = (0usize, 0usize);
-    for (i, b) in code_bytes(text) {
-        match b {
-            b'(' | b'{' => depth += 1,
+    let (mut start, mut depth, mut i) = (0usize, 0usize, 0usize);
+    while i < n {
+        match bytes[i] {
+            b'"' => {
+                // To the closing quote or the line's end, which end the string; `\` escapes a byte.
+                i += 1;
+                while i < n {
+                    match bytes[i] {
+                        b'\\' => i += 2,
+                        b'"' | b'\n' => break,
+                        _ => i += 1,
+                    }
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                // To the line's end, which ends the comment.
+                i += 2;
+                while i < n && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' | b'{' => {
+                depth += 1;
+                if depth > max_depth {
+                    return Err(i);
+                }
+            }
             b')' | b'}' => depth = depth.saturating_sub(1),
             b'.' if depth == 0
                 && i + 1 - start >= target
@@ -58,14 +96,82 @@ pub(super) fn pieces(text: &str, target: usize) -> Vec<Range<usize>> {
             }
             _ => {}
         }
+        i += 1;
     }
-    out.push(start..bytes.len());
-    out
+    out.push(start..n);
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`scan`] as the plain walk over [`code_bytes`].
+    fn scan_reference(
+        text: &str,
+        target: usize,
+        max_depth: usize,
+    ) -> Result<Vec<Range<usize>>, usize> {
+        let bytes = text.as_bytes();
+        let mut out = vec![];
+        let (mut start, mut depth) = (0usize, 0usize);
+        for (i, b) in code_bytes(text) {
+            match b {
+                b'(' | b'{' => {
+                    depth += 1;
+                    if depth > max_depth {
+                        return Err(i);
+                    }
+                }
+                b')' | b'}' => depth = depth.saturating_sub(1),
+                b'.' if depth == 0
+                    && i + 1 - start >= target
+                    && bytes
+                        .get(i + 1)
+                        .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n')) =>
+                {
+                    out.push(start..i + 1);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        out.push(start..bytes.len());
+        Ok(out)
+    }
+
+    #[test]
+    fn the_scan_equals_the_walk_over_code_bytes() {
+        let alphabet = b"\"\\\n/(){}. \ta1";
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize] as char)
+                .collect();
+            for (target, depth) in [(1, usize::MAX), (4, 2), (usize::MAX, 1), (3, 0)] {
+                assert_eq!(
+                    scan(&text, target, depth),
+                    scan_reference(&text, target, depth),
+                    "{text:?} {target} {depth}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_scan_finds_the_first_place_nested_too_deep() {
+        let text = "a(\"((\"). // ((\nb({(x)}).";
+        assert_eq!(scan(text, 1, 2), Err(18));
+        assert_eq!(scan(text, 1, 3), Ok(pieces(text, 1)));
+        assert_eq!(pieces(text, 1).len(), 2);
+    }
 
     fn cut(text: &str, target: usize) -> Vec<&str> {
         pieces(text, target).into_iter().map(|r| &text[r]).collect()
