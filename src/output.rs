@@ -239,8 +239,9 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("temp dir");
         let file = dir.join("p.accord");
         std::fs::write(&file, text).expect("write policy");
-        Engine::load(&[file], &CheckOptions::default())
-            .unwrap_or_else(|f| panic!("{:?}", f.diagnostics))
+        let engine = Engine::load(&[file], &CheckOptions::default());
+        let _ = std::fs::remove_dir_all(&dir);
+        engine.unwrap_or_else(|f| panic!("{:?}", f.diagnostics))
     }
 
     #[test]

@@ -18,9 +18,8 @@ use common::{accord_in, root};
 const AS_OF: &str = "2025-06-30";
 const SECRET: &str = "TOP_SECRET_ROW";
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("accord-confine-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+fn scratch(name: &str) -> common::Scratch {
+    let dir = common::Scratch::new(&format!("confine-{name}"));
     std::fs::create_dir_all(dir.join("policy")).expect("scratch dir");
     std::fs::write(
         dir.join("secret.json"),
@@ -96,7 +95,6 @@ fn an_import_cannot_leave_the_policy_root() {
             None,
         );
         refused(&out, "import_outside_root", "policy/main.accord:1:8]");
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -114,7 +112,6 @@ fn a_test_cannot_load_data_outside_the_policy_root() {
         .expect("policy");
         let out = accord_in(&dir, &["test", "policy", "--as-of", AS_OF], None);
         refused(&out, "load_outside_root", "policy/main.accord:4:3]");
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -139,7 +136,6 @@ fn the_repl_cannot_load_outside_its_roots() {
         refused(&out, "load_outside_root", "<repl>:1:1:7]");
         // The session went on unchanged: no row was loaded.
         assert!(!out.stdout.contains("loaded"), "{}", out.stdout);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -160,7 +156,6 @@ fn the_repl_loads_inside_its_roots() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("loaded 1 row"), "{}", out.stdout);
     assert!(out.stdout.contains("ACME"), "{}", out.stdout);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Crates whose job is networking (HTTP clients and servers, TLS, sockets, async I/O runtimes).

@@ -14,11 +14,8 @@ use common::{accord, accord_in, root};
 const AS_OF: &str = "2025-06-30";
 const DATA: &str = "examples/us-mx/data.json";
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("accord-diff-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    dir
+fn temp_dir(name: &str) -> common::Scratch {
+    common::Scratch::new(&format!("diff-test-{name}"))
 }
 
 /// The us-mx policy with the two edits this file's snapshots show.
@@ -107,7 +104,6 @@ fn a_changed_rule_lists_the_decisions_added_and_removed_and_exits_3() {
     ]);
     assert_eq!(out.code, 3, "{}", out.stderr);
     insta::assert_snapshot!("changed_rule_json", out.stdout);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -147,7 +143,6 @@ fn a_broken_version_is_an_error_not_an_empty_result() {
         "{}",
         out.stderr
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn git(dir: &Path, args: &[&str]) -> bool {
@@ -242,5 +237,4 @@ fn versions_can_come_from_git_history() {
         "{}",
         out.stderr
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

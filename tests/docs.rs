@@ -8,8 +8,7 @@ use common::{accord_in, root};
 #[test]
 fn every_example_in_the_language_reference_checks() {
     let text = std::fs::read_to_string(root().join("docs/language.md")).expect("docs/language.md");
-    let dir = std::env::temp_dir().join(format!("accord-docs-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = common::Scratch::new("docs");
     let mut count = 0;
     let mut lines = text.lines().enumerate();
     while let Some((start, line)) = lines.next() {

@@ -98,7 +98,7 @@ fn evaluation(policy: &Path, data: &[PathBuf]) -> Result<String, Vec<String>> {
 fn formatting_every_policy_in_the_repository_keeps_its_meaning() {
     let mut files = vec![];
     accord_files(&root(), &mut files);
-    let temp = std::env::temp_dir().join(format!("accord-fmt-{}", std::process::id()));
+    let temp = common::Scratch::new("fmt");
     let mut checked = 0;
     let mut copies: std::collections::HashMap<PathBuf, PathBuf> = std::collections::HashMap::new();
     for path in &files {
@@ -156,7 +156,6 @@ fn formatting_every_policy_in_the_repository_keeps_its_meaning() {
         );
         checked += 1;
     }
-    let _ = std::fs::remove_dir_all(&temp);
     assert!(checked >= 13, "only {checked} policies checked");
 }
 
@@ -183,9 +182,8 @@ fn tricky_layouts() {
     });
 }
 
-fn scratch(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("accord-fmt-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+fn scratch(name: &str, files: &[(&str, &str)]) -> common::Scratch {
+    let dir = common::Scratch::new(&format!("fmt-cli-{name}"));
     std::fs::create_dir_all(dir.join("sub")).expect("temp dir");
     for (file, text) in files {
         std::fs::write(dir.join(file), text).expect("write");
@@ -228,7 +226,6 @@ fn fmt_rewrites_files_in_place_and_check_reports_a_diff() {
     }
     let again = accord_in(&dir, &["fmt", "--check", "."], None);
     assert_eq!((again.code, again.stdout.as_str()), (0, ""));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -250,7 +247,6 @@ fn fmt_ascii_spells_connectives_in_ascii() {
         back.stdout,
         "a(x) ∧ ¬ b(x) ∧ x ≠ 1 ∧ x ≤ 2 ∨ x ≥ 3 ⇒ c(x).\n"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -278,7 +274,6 @@ fn fmt_leaves_a_file_that_does_not_parse_untouched() {
         "{}",
         missing.stderr
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The layouts `docs/formatting.md` shows are the formatter's own: each ```accord block is already

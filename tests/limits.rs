@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::{accord_in, Output};
 
 const AS_OF: &str = "2025-06-30";
@@ -16,10 +14,8 @@ const AS_OF: &str = "2025-06-30";
 const COUNTER: &str =
     "n(0).\nrule counter: n(x) ⇒ n(x + 1).\n\ntest \"counts\" {\n  expect n(3).\n}\n";
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("accord-limits-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
+fn scratch(name: &str) -> common::Scratch {
+    let dir = common::Scratch::new(&format!("limits-{name}"));
     std::fs::write(dir.join("counter.accord"), COUNTER).expect("policy");
     std::fs::write(
         dir.join("counter2.accord"),
@@ -118,7 +114,6 @@ fn max_facts_stops_every_evaluating_command() {
         None,
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -136,7 +131,6 @@ fn timeout_stops_every_evaluating_command() {
             "{command}: the help names the flag"
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A chain `reach(0) … reach(n)`: the proof of `reach(n)` is n levels deep.
@@ -222,7 +216,6 @@ fn a_proof_deeper_than_the_default_is_cut_with_a_warning() {
     assert_eq!(out.code, 0, "a warning is not a failure: {}", out.stderr);
     has(&out.stderr, "accord::explain_depth_limit");
     has(&out.stdout, "depth limit reached");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -274,5 +267,4 @@ fn the_depth_has_a_ceiling_and_the_deepest_proof_fits_the_stack() {
             out.stderr
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }

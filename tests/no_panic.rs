@@ -42,11 +42,8 @@ fn corpus() -> Vec<PathBuf> {
     files
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("accord-no-panic-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a scratch directory");
-    dir
+fn scratch(name: &str) -> common::Scratch {
+    common::Scratch::new(&format!("no-panic-{name}"))
 }
 
 fn assert_no_panic(what: &str, out: &common::Output) {
@@ -93,7 +90,6 @@ fn repl_script(file: &Path) {
     let mut args = vec!["repl", "policy.accord", "--facts", "data.json", "--strict"];
     args.extend_from_slice(LIMITS);
     let out = accord_in(&dir, &args, Some(&script));
-    let _ = std::fs::remove_dir_all(&dir);
     // `--strict`: exit 1 when an input failed, which needs a diagnostic like any error.
     assert_no_panic(&format!("repl < {}", relative(file)), &out);
 }
@@ -113,7 +109,6 @@ fn data_file(file: &Path) {
     let mut args = vec!["eval", "policy.accord", "--facts", name.as_str()];
     args.extend_from_slice(LIMITS);
     let out = accord_in(&dir, &args, None);
-    let _ = std::fs::remove_dir_all(&dir);
     assert_no_panic(&format!("eval --facts {}", relative(file)), &out);
 }
 

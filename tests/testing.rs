@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::{accord, accord_in, root};
 
@@ -24,11 +24,8 @@ fn mask_times(text: &str) -> String {
 }
 
 /// A fresh directory under the system's temporary directory.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("accord-testing-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    dir
+fn temp_dir(name: &str) -> common::Scratch {
+    common::Scratch::new(&format!("testing-{name}"))
 }
 
 fn last_line(text: &str) -> &str {
@@ -211,7 +208,6 @@ fn a_test_cannot_load_data_outside_the_policy_root() {
         .stdout
         .contains("test peeks outside ... error: `../secret.json` lies outside the policy root"));
     assert_eq!(last_line(&out.stdout), "0 passed, 1 failed");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -239,7 +235,6 @@ fn a_test_that_does_not_check_is_an_error_with_located_diagnostics() {
     assert!(out.stderr.contains("policy.accord:4:3"), "{}", out.stderr);
     assert!(out.stdout.contains("test fine ... ok"), "{}", out.stdout);
     assert_eq!(last_line(&out.stdout), "1 passed, 1 failed");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -273,7 +268,6 @@ fn a_policy_that_does_not_check_fails_the_run() {
         out.stdout
     );
     assert_eq!(last_line(&out.stdout), "1 passed, 1 failed");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -309,14 +303,11 @@ fn every_policy_in_the_testing_guide_passes_its_tests() {
         assert!(!out.stdout.contains("running 0 tests"), "{}", out.stdout);
     }
     assert!(count >= 2, "the guide has {count} examples");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_failure_shows_the_why_not_of_a_missing_atom_and_the_proof_of_an_unexpected_one() {
-    let dir = std::env::temp_dir().join(format!("accord-testing-why-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = temp_dir("why");
     std::fs::write(
         dir.join("p.accord"),
         "relation shipment(id: text, date: date).\n\
