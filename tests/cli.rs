@@ -184,16 +184,7 @@ fn every_error_in_a_file_is_reported_in_one_run() {
     }
 }
 
-/// A fresh directory under the target dir (no extra crate needed).
-fn tempdir() -> std::path::PathBuf {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "accord-cli-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh directory that removes itself.
+fn tempdir() -> common::Scratch {
+    common::Scratch::new("cli")
 }

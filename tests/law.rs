@@ -99,11 +99,8 @@ fn imports_across_three_files_load_each_file_once() {
     assert!(check.stdout.starts_with("ok: 3 files"), "{}", check.stdout);
 }
 
-fn tempdir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("accord-law-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+fn tempdir(name: &str) -> common::Scratch {
+    common::Scratch::new(&format!("law-{name}"))
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use accord::check::CheckOptions;
 use accord::engine::Engine;
@@ -48,13 +48,11 @@ const SHIPMENTS: &str = r#"{"id": "S1", "company": "ACME", "value": 1250.50, "fl
 "#;
 
 /// A fresh directory holding the policy and `files`.
-fn setup(test: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("accord-records-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("policy.accord"), POLICY).unwrap();
+fn setup(test: &str, files: &[(&str, &str)]) -> common::Scratch {
+    let dir = common::Scratch::new(&format!("records-{test}"));
+    dir.write("policy.accord", POLICY);
     for (name, text) in files {
-        std::fs::write(dir.join(name), text).unwrap();
+        dir.write(name, text);
     }
     dir
 }
@@ -135,7 +133,7 @@ fn record_json_lines_round_trip() {
         ],
     );
     let mut engine = engine(&dir);
-    engine.load_facts(std::slice::from_ref(&dir)).unwrap();
+    engine.load_facts(&[dir.to_path_buf()]).unwrap();
     assert_eq!(
         rows(&engine, "shipment"),
         [
