@@ -56,8 +56,8 @@ pub(super) fn scan(
 ) -> Result<Vec<Range<usize>>, usize> {
     let bytes = text.as_bytes();
     let n = bytes.len();
-    let mut out = vec![];
-    let (mut start, mut depth, mut i) = (0usize, 0usize, 0usize);
+    let mut cuts = Cuts::new(target, max_depth);
+    let mut i = 0usize;
     while i < n {
         match bytes[i] {
             b'"' => {
@@ -78,28 +78,62 @@ pub(super) fn scan(
                     i += 1;
                 }
             }
+            b => cuts.code(bytes, i, b)?,
+        }
+        i += 1;
+    }
+    Ok(cuts.end(n))
+}
+
+/// The state of a walk over code bytes: the nesting depth and the pieces cut so far.
+struct Cuts {
+    target: usize,
+    max_depth: usize,
+    start: usize,
+    depth: usize,
+    out: Vec<Range<usize>>,
+}
+
+impl Cuts {
+    fn new(target: usize, max_depth: usize) -> Cuts {
+        Cuts {
+            target,
+            max_depth,
+            start: 0,
+            depth: 0,
+            out: vec![],
+        }
+    }
+
+    /// Takes the code byte `b` at offset `i` of `bytes`; `Err(i)` when it nests too deep.
+    fn code(&mut self, bytes: &[u8], i: usize, b: u8) -> Result<(), usize> {
+        match b {
             b'(' | b'{' => {
-                depth += 1;
-                if depth > max_depth {
+                self.depth += 1;
+                if self.depth > self.max_depth {
                     return Err(i);
                 }
             }
-            b')' | b'}' => depth = depth.saturating_sub(1),
-            b'.' if depth == 0
-                && i + 1 - start >= target
+            b')' | b'}' => self.depth = self.depth.saturating_sub(1),
+            b'.' if self.depth == 0
+                && i + 1 - self.start >= self.target
                 && bytes
                     .get(i + 1)
                     .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n')) =>
             {
-                out.push(start..i + 1);
-                start = i + 1;
+                self.out.push(self.start..i + 1);
+                self.start = i + 1;
             }
             _ => {}
         }
-        i += 1;
+        Ok(())
     }
-    out.push(start..n);
-    Ok(out)
+
+    /// The pieces, the last one running to `n`.
+    fn end(mut self, n: usize) -> Vec<Range<usize>> {
+        self.out.push(self.start..n);
+        self.out
+    }
 }
 
 #[cfg(test)]
@@ -112,32 +146,11 @@ mod tests {
         target: usize,
         max_depth: usize,
     ) -> Result<Vec<Range<usize>>, usize> {
-        let bytes = text.as_bytes();
-        let mut out = vec![];
-        let (mut start, mut depth) = (0usize, 0usize);
+        let mut cuts = Cuts::new(target, max_depth);
         for (i, b) in code_bytes(text) {
-            match b {
-                b'(' | b'{' => {
-                    depth += 1;
-                    if depth > max_depth {
-                        return Err(i);
-                    }
-                }
-                b')' | b'}' => depth = depth.saturating_sub(1),
-                b'.' if depth == 0
-                    && i + 1 - start >= target
-                    && bytes
-                        .get(i + 1)
-                        .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n')) =>
-                {
-                    out.push(start..i + 1);
-                    start = i + 1;
-                }
-                _ => {}
-            }
+            cuts.code(text.as_bytes(), i, b)?;
         }
-        out.push(start..bytes.len());
-        Ok(out)
+        Ok(cuts.end(text.len()))
     }
 
     #[test]
