@@ -288,7 +288,11 @@ impl<'a> Exec<'a> {
         for e in head {
             row.push(eval_in(e, bindings, &mut self.values)?);
         }
-        if self.existing.is_some_and(|rows| rows.find(row).is_some()) {
+        // An empty head relation (a stratum's first run) holds nothing: no need to hash the row twice.
+        if self
+            .existing
+            .is_some_and(|rows| !rows.is_empty() && rows.find(row).is_some())
+        {
             return Ok(());
         }
         if self.pending.insert(row, self.round) && self.pending.len() > self.pending_limit {
