@@ -417,7 +417,7 @@ impl Engine<'_> {
             rule,
             limit,
         };
-        if rows.is_empty() && !rows.has_indexes() && rows.arity() == pending.arity() {
+        if rows.is_untouched() && rows.arity() == pending.arity() {
             let added = pending.len();
             if self.facts + added > limit {
                 return Err(too_many);

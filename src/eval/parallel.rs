@@ -117,7 +117,7 @@ impl super::Engine<'_> {
                 && self
                     .relations
                     .get(relation.index())
-                    .is_some_and(|r| r.is_empty() && !r.has_indexes());
+                    .is_some_and(Rows::is_untouched);
             if whole {
                 let mut buffers = chunks.into_iter().flatten().map(Rows::into_values);
                 let mut values = buffers.next().unwrap_or_default();

@@ -250,9 +250,10 @@ impl Rows {
         self.indexes.iter().find(|i| i.columns == columns)
     }
 
-    /// Whether any index was built.
-    pub fn has_indexes(&self) -> bool {
-        !self.indexes.is_empty()
+    /// Whether the relation has no rows and no index yet, so that it can be replaced whole by rows
+    /// computed elsewhere (a buffer, or buffers adopted together) without anything to keep up to date.
+    pub fn is_untouched(&self) -> bool {
+        self.is_empty() && self.indexes.is_empty()
     }
 
     /// The column lists of the indexes built so far.
