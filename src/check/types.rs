@@ -176,12 +176,6 @@ pub fn check(
     diags: &mut Vec<Diagnostic>,
 ) {
     use rayon::prelude::*;
-    if rayon::current_num_threads() == 1 {
-        for (draft, types) in drafts.iter().zip(vars.iter_mut()) {
-            check_draft(table, draft, types, diags);
-        }
-        return;
-    }
     let found: Vec<Vec<Diagnostic>> = drafts
         .par_iter()
         .zip(vars.par_iter_mut())
