@@ -3,7 +3,7 @@
 //! A [`Rows`] is append-only: rows are stored row-major in one `Vec<Value>` (eight bytes a column), each
 //! with the round it was derived in; the first `origins.len()` rows are the base facts and carry their
 //! [`FactOrigin`]. Duplicates are rejected by a hash table of row ids hashed by row content (four bytes and
-//! one control byte per row; an [`IdTable`], built on every core when a whole table is adopted). Because rows are never removed or reordered, a row id is stable for the
+//! one control byte per row; an `id_table::IdTable`, built on every core when a whole table is adopted). Because rows are never removed or reordered, a row id is stable for the
 //! whole evaluation, and a "version" of a relation is just a range of row ids: semi-naive evaluation's
 //! stable rows are `0..recent_start`, its recent rows `recent_start..recent_end`.
 //!

@@ -16,8 +16,6 @@
 
 use std::path::Path;
 
-#[cfg(doc)]
-use super::csv_rows::BLOCK_BYTES;
 use super::csv_rows::{self, field, Blocks, Layout};
 use super::json::signature;
 use super::report::{FileReport, Place, Problem};
@@ -27,8 +25,8 @@ use crate::ir::{Program, RelationId, RelationKind};
 use crate::value::ValueStore;
 
 /// Loads the CSV file read by `blocks` (at `path`, shown as `name`) into `facts`; returns the relation
-/// and the number of rows skipped for an empty optional column. Callers read in blocks of
-/// [`super::csv_rows::BLOCK_BYTES`] (tests use smaller ones).
+/// and the number of rows skipped for an empty optional column. The caller chooses the block size
+/// (`load` sizes it to the file, at most [`super::csv_rows::BLOCK_BYTES`]; tests use small ones).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn load_csv(
     path: &Path,
