@@ -43,6 +43,32 @@ pub struct Counters {
     pub placeholders: usize,
 }
 
+impl std::ops::Add for Counters {
+    type Output = Counters;
+
+    /// Where the numbering stands after rules that used `more`, starting from `self`.
+    fn add(self, more: Counters) -> Counters {
+        Counters {
+            source_rules: self.source_rules + more.source_rules,
+            fresh: self.fresh + more.fresh,
+            placeholders: self.placeholders + more.placeholders,
+        }
+    }
+}
+
+impl std::ops::Sub for Counters {
+    type Output = Counters;
+
+    /// How much numbering was used between `start` and `self`.
+    fn sub(self, start: Counters) -> Counters {
+        Counters {
+            source_rules: self.source_rules - start.source_rules,
+            fresh: self.fresh - start.fresh,
+            placeholders: self.placeholders - start.placeholders,
+        }
+    }
+}
+
 /// More premises than this in one rule (after `∨` is split) is refused: evaluation and explanation
 /// walk a rule's premises recursively.
 const MAX_PREMISES: usize = 256;

@@ -47,11 +47,7 @@ pub fn expand_rules(today: i32, rules: &[SourceRule], chunk: usize) -> Expansion
     let mut at = Counters::default();
     for (_, used) in &first {
         starts.push(at);
-        at = Counters {
-            source_rules: at.source_rules + used.source_rules,
-            fresh: at.fresh + used.fresh,
-            placeholders: at.placeholders + used.placeholders,
-        };
+        at = at + *used;
     }
     let parts: Vec<Expansion> = first
         .into_par_iter()
@@ -83,12 +79,7 @@ fn expand_chunk(today: i32, at: Counters, rules: &[SourceRule]) -> (Expansion, C
         .iter()
         .map(|(rule, subject)| expander.rule(rule, *subject))
         .collect();
-    let end = expander.counters();
-    let used = Counters {
-        source_rules: end.source_rules - at.source_rules,
-        fresh: end.fresh - at.fresh,
-        placeholders: end.placeholders - at.placeholders,
-    };
+    let used = expander.counters() - at;
     let expansion = Expansion {
         drafts: expander.drafts,
         aggregates: expander.aggregates,
