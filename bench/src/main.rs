@@ -45,6 +45,11 @@ enum Command {
         #[arg(long)]
         limit: Option<usize>,
     },
+    /// Check a policy FILE in process and time its phases (read and parse, check)
+    CheckPhases {
+        /// A policy file, e.g. one written by `rules`
+        file: PathBuf,
+    },
     /// Run the batch over a generated DIR in process and time each phase (check, load, evaluate, output)
     Phases {
         /// A directory written by `gen`
@@ -68,6 +73,17 @@ fn main() -> ExitCode {
         }
         Command::Decide { dir, as_of, limit } => match decide(&dir, as_of, limit) {
             Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::CheckPhases { file } => match accord_bench::measure::check_phases(&file) {
+            Ok((parse, check)) => {
+                let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+                println!("parse {:.1} ms, check {:.1} ms", ms(parse), ms(check));
+                ExitCode::SUCCESS
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 ExitCode::FAILURE

@@ -6,7 +6,8 @@
 //! max) come from the same run. Timing uses `Instant` around each call; nothing else runs in the loop.
 //! `batch_phases` runs the batch (`accord eval DIR/policy.accord --facts DIR/data`, JSON out) in
 //! process and times each phase on its own: checking the policy, loading the CSV files, evaluating,
-//! rendering the JSON, and dropping what the run built.
+//! rendering the JSON, and dropping what the run built. `check_phases` does the same for `accord check`
+//! (parsing, then checking).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -100,6 +101,28 @@ pub fn time_decisions(
         concluded,
         full_evaluations: full,
     })
+}
+
+/// How long reading and parsing `file` took, then checking it (as `accord check` does, in process).
+pub fn check_phases(file: &Path) -> Result<(Duration, Duration), String> {
+    let start = Instant::now();
+    let mut sources = accord::syntax::SourceMap::new();
+    let (policy, diagnostics) = accord::workspace::load_policy(&[file.to_path_buf()], &mut sources);
+    if !diagnostics.is_empty() {
+        return Err(format!(
+            "{} diagnostics parsing the policy",
+            diagnostics.len()
+        ));
+    }
+    let parse = start.elapsed();
+    let start = Instant::now();
+    let mut values = accord::value::ValueStore::new();
+    let checked = accord::check::check(&policy, &mut values, &CheckOptions::default())
+        .map_err(|d| format!("{} diagnostics checking the policy", d.len()))?;
+    let check = start.elapsed();
+    // As `accord check` does: the process exits without freeing what it built.
+    std::mem::forget((policy, checked));
+    Ok((parse, check))
 }
 
 /// Where one in-process batch run over a workload directory spent its time.
