@@ -8,7 +8,13 @@
 //! (rule and fact headers), `formulas`, `expressions`, `records`; `errors` turns pest's errors into
 //! diagnostics in an author's words.
 //!
-//! Invariant: input nested deeper than [`MAX_NESTING`] is rejected before the recursive parser sees it.
+//! A file is read from the grammar's fast entry `file_fast` (the same language as `file`, read with
+//! less backtracking; see the grammar) and, when that fails, from the reference entry `file`, which
+//! alone gives syntax diagnostics. The lowerings take each `*_fast` pair as its twin.
+//!
+//! Invariants: input nested deeper than [`MAX_NESTING`] is rejected before the recursive parser sees
+//! it; `file_fast` and `file` lower every input to the same statements, spans included, or both fail
+//! (a test holds them to it on every policy in the repository and mutations of them).
 
 use pest::error::InputLocation;
 use pest::iterators::Pair;
@@ -32,22 +38,22 @@ mod statements;
 #[grammar = "../grammar/accord.pest"]
 struct AccordParser;
 
-/// Parses a whole policy file. A large file is cut into pieces of whole statements that parse on
-/// every core (see `pieces`); when any piece fails, the whole file is parsed again for the diagnostic.
+/// Parses a whole policy file. The file is cut into pieces of whole statements that parse on every
+/// core (see `pieces`), each read from the grammar's fast entry `file_fast`; when any piece fails, the
+/// whole file is read again from the reference entry `file`, which gives the diagnostic (or, should
+/// the fast entry ever miss a form the reference reads, the statements).
 pub fn parse_file(file: FileId, text: &str) -> Result<SourceFile, Diagnostic> {
     use rayon::prelude::*;
     let pieces = pieces::scan(text, PIECE_BYTES, MAX_NESTING).map_err(|i| too_deep(file, i))?;
-    if pieces.len() > 1 {
-        let parsed: Vec<Result<Vec<Item>>> = pieces
-            .into_par_iter()
-            .map(|range| parse_items(file, text, range))
-            .collect();
-        if let Ok(items) = parsed.into_iter().collect::<Result<Vec<_>>>() {
-            let items = items.into_iter().flatten().collect();
-            return Ok(SourceFile { items });
-        }
+    let parsed: Vec<Result<Vec<Item>>> = pieces
+        .into_par_iter()
+        .map(|range| parse_items(file, text, range, Rule::file_fast))
+        .collect();
+    if let Ok(items) = parsed.into_iter().collect::<Result<Vec<_>>>() {
+        let items = items.into_iter().flatten().collect();
+        return Ok(SourceFile { items });
     }
-    let items = parse_items(file, text, 0..text.len())?;
+    let items = parse_items(file, text, 0..text.len(), Rule::file)?;
     Ok(SourceFile { items })
 }
 
@@ -57,10 +63,15 @@ pub fn parse_file(file: FileId, text: &str) -> Result<SourceFile, Diagnostic> {
 /// pieces per core took a quarter more page faults.
 const PIECE_BYTES: usize = 64 << 10;
 
-/// The statements of `text[range]`.
-fn parse_items(file: FileId, text: &str, range: std::ops::Range<usize>) -> Result<Vec<Item>> {
+/// The statements of `text[range]`, read from `entry` (`file` or `file_fast`).
+fn parse_items(
+    file: FileId,
+    text: &str,
+    range: std::ops::Range<usize>,
+    entry: Rule,
+) -> Result<Vec<Item>> {
     let piece = text.get(range.clone()).unwrap_or_default();
-    let mut pairs = AccordParser::parse(Rule::file, piece).map_err(|e| {
+    let mut pairs = AccordParser::parse(entry, piece).map_err(|e| {
         // Diagnostics are only ever built for the whole text (see `parse_file`).
         syntax_error(file, piece, e)
     })?;

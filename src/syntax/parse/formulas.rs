@@ -2,8 +2,10 @@
 //! negations, groups, atoms, subject atoms and comparisons.
 //!
 //! A child of `parse`, so the pairs stay inside the parser; it mirrors the grammar's `formula`,
-//! `conjunction`, `premise`, `negation`, `group`, `atom`, `subject_atom` and `comparison` rules. The
-//! terms inside atoms and comparisons are lowered by `expressions`.
+//! `conjunction`, `premise`, `negation`, `group`, `atom`, `subject_atom` and `comparison` rules, and
+//! their `*_fast` twins (whose premises come without a `premise` pair, and whose one-term arguments
+//! come as the term's pair rather than an `expr`). The terms inside atoms and comparisons are lowered
+//! by `expressions`.
 //!
 //! Invariant: a disjunction or conjunction of one part lowers to that part, so `Or`/`And` always hold
 //! two parts or more; `Group` keeps the author's parentheses (the formatter prints them).
@@ -17,16 +19,18 @@ impl Lower {
     pub(super) fn formula(&self, pair: Pair<Rule>) -> Result<Formula> {
         let span = self.span(&pair);
         match pair.as_rule() {
-            Rule::formula | Rule::conjunction => {
-                let is_or = pair.as_rule() == Rule::formula;
+            Rule::formula | Rule::conjunction | Rule::formula_fast | Rule::conjunction_fast => {
+                let is_or = matches!(pair.as_rule(), Rule::formula | Rule::formula_fast);
+                let mut inner = pair.into_inner();
+                if inner.len() == 1 {
+                    let only = inner.next().ok_or_else(|| internal(self.file, "formula"))?;
+                    return self.formula(only);
+                }
                 let mut parts = vec![];
-                for p in pair.into_inner() {
+                for p in inner {
                     if !matches!(p.as_rule(), Rule::or_op | Rule::and_op) {
                         parts.push(self.formula(p)?);
                     }
-                }
-                if parts.len() == 1 {
-                    return parts.pop().ok_or_else(|| internal(self.file, "formula"));
                 }
                 Ok(if is_or {
                     Formula::Or(parts, span)
@@ -44,9 +48,9 @@ impl Lower {
                 Box::new(self.formula(self.first(pair)?)?),
                 span,
             )),
-            Rule::atom => Ok(Formula::Atom(self.atom(pair)?)),
+            Rule::atom | Rule::atom_fast => Ok(Formula::Atom(self.atom(pair)?)),
             Rule::subject_atom => Ok(Formula::Subject(self.subject_atom(pair)?)),
-            Rule::comparison => {
+            Rule::comparison | Rule::comparison_fast => {
                 let mut inner = pair.into_inner();
                 let missing = || internal(self.file, "comparison").label(span, "");
                 let lhs = self.expr(inner.next().ok_or_else(missing)?)?;

@@ -30,7 +30,9 @@ impl Lower {
             }
             Rule::relation_decl => Item::Relation(self.relation(pair)?),
             Rule::fact | Rule::headed_fact => Item::Fact(self.fact(pair)?),
-            Rule::rule | Rule::headed_rule => Item::Rule(self.rule(pair)?),
+            Rule::rule | Rule::headed_rule | Rule::rule_fast | Rule::headed_rule_fast => {
+                Item::Rule(self.rule(pair)?)
+            }
             Rule::subject_block => {
                 let mut inner = pair.into_inner();
                 inner.next(); // kw_subject
@@ -117,7 +119,7 @@ impl Lower {
         inner.next(); // implies
         let conclusion = self.first(inner.next().ok_or_else(missing)?)?;
         let head = match conclusion.as_rule() {
-            Rule::atom => Conclusion::Atom(self.atom(conclusion)?),
+            Rule::atom | Rule::atom_fast => Conclusion::Atom(self.atom(conclusion)?),
             Rule::subject_atom => Conclusion::Subject(self.subject_atom(conclusion)?),
             _ => return Err(self.unexpected(&conclusion)),
         };

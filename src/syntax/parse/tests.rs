@@ -162,12 +162,146 @@ fn large_policy(error_at_end: bool) -> String {
 fn large_files_parse_in_pieces_to_the_same_tree_and_errors() {
     let text = large_policy(false);
     assert!(pieces::pieces(&text, PIECE_BYTES).len() > 2);
-    let whole = parse_items(FileId(3), &text, 0..text.len()).expect("parses");
+    let whole = parse_items(FileId(3), &text, 0..text.len(), Rule::file).expect("parses");
     let cut = parse_file(FileId(3), &text).expect("parses");
     // Spans compare equal whatever their positions; their debug form shows them.
     assert_eq!(format!("{:?}", cut.items), format!("{whole:?}"));
     let bad = large_policy(true);
-    let whole = parse_items(FileId(3), &bad, 0..bad.len()).expect_err("fails");
+    let whole = parse_items(FileId(3), &bad, 0..bad.len(), Rule::file).expect_err("fails");
     let cut = parse_file(FileId(3), &bad).expect_err("fails");
     assert_eq!(format!("{cut:?}"), format!("{whole:?}"));
+}
+
+/// What reading `text` from `entry` gives: the statements with their spans, or that it failed.
+fn read_from(entry: Rule, text: &str) -> Option<String> {
+    parse_items(FileId(0), text, 0..text.len(), entry)
+        .ok()
+        .map(|items| format!("{items:?}"))
+}
+
+/// Every `.accord` file under the crate's `policies`, `examples` and `tests` directories.
+fn repository_policies() -> Vec<(std::path::PathBuf, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, String)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths {
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "accord") {
+                if let Ok(text) = std::fs::read_to_string(&path) {
+                    out.push((path, text));
+                }
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = vec![];
+    for dir in ["policies", "examples", "tests"] {
+        walk(&root.join(dir), &mut out);
+    }
+    out
+}
+
+/// The fast entry `file_fast` and the reference entry `file` read every policy of the repository,
+/// and every policy mutated by a deletion or an insertion of a token, to the same statements with
+/// the same spans, or both fail (see the grammar's fast entry).
+#[test]
+fn the_fast_entry_reads_what_the_reference_reads() {
+    // The parser recurses on nesting; the binary gives it a large stack, and so does this test.
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(compare_entries_on_the_repository)
+        .expect("spawns")
+        .join()
+        .expect("no difference");
+}
+
+fn compare_entries_on_the_repository() {
+    let policies = repository_policies();
+    assert!(policies.len() > 100, "found {} policies", policies.len());
+    let inserts = [
+        ",",
+        ")",
+        "(",
+        " ∧ ",
+        "x",
+        "X",
+        "1",
+        "-",
+        "+ 1",
+        "*",
+        " ≤ ",
+        "=",
+        "count",
+        "{",
+        "}",
+        "\"",
+        "_",
+        ".",
+        " days",
+        "2024-01-01",
+        "//",
+        "¬",
+        "⇒",
+    ];
+    let mut compared = 0;
+    let mut differing = vec![];
+    for (n, (path, text)) in policies.iter().enumerate() {
+        let mut variants = vec![text.clone()];
+        // Cut points spread over the file, on character boundaries; the corpus's few huge inputs
+        // (made to stress the limits) are compared as they are.
+        let pieces = if text.len() > 40_000 { 1 } else { 7 };
+        let cuts: Vec<usize> = (1..pieces)
+            .map(|k| k * text.len() / pieces)
+            .map(|mut i| {
+                while !text.is_char_boundary(i) {
+                    i += 1;
+                }
+                i
+            })
+            .collect();
+        for (k, &i) in cuts.iter().enumerate() {
+            let insert = inserts[(n + k) % inserts.len()];
+            variants.push(format!("{}{insert}{}", &text[..i], &text[i..]));
+            let next = text[i..].chars().next().map_or(0, char::len_utf8);
+            variants.push(format!("{}{}", &text[..i], &text[i + next..]));
+        }
+        // As `parse_file` does: the nesting guard first (the corpus has inputs made to fail it).
+        for variant in variants {
+            if check_nesting(FileId(0), &variant).is_err() {
+                continue;
+            }
+            compared += 1;
+            if read_from(Rule::file_fast, &variant) != read_from(Rule::file, &variant) {
+                differing.push(format!("{}:\n{variant}", path.display()));
+            }
+        }
+    }
+    assert!(compared > 1_500, "compared {compared}");
+    assert!(differing.is_empty(), "{}", differing.join("\n----\n"));
+}
+
+/// The shapes the fast entry shortcuts, and the ones next to them it must leave to `expr`.
+#[test]
+fn the_fast_entry_shortcuts_only_where_an_expression_is_one_term() {
+    let cases = [
+        "a(x, \"t\", _, 1, -2, 2024-01-01, true, today, X) ⇒ b(x).",
+        "a(x,) ∧ a(count, sum) ∧ a(x - 1) ∧ a(x -1) ∧ a(x * 2, (x)) ⇒ b(x).",
+        "a(x) ∧ x ≤ 3 ∧ x - 1 ≤ 3 ∧ count ≤ 2 ∧ 2024-01-01 < d ∧ -1 != x ⇒ b(x).",
+        "a(x) ∧ n = count { a(y) } ∧ m = min y { a(y) } ∧ d = today + 3 days ⇒ b(x, n, m, d).",
+        "rule r source \"s\": a(x) // c\n ∧ x = 1 ⇒ b(x). fact f: a(1).",
+        "a(x) ⇒ b(x + 1).",
+        "a(x) ∧ ¬ c(x, _) ∧ (c(x, 1) ∨ x > 2) ⇒ b(x).",
+        "a(x) ∧ x = y ∧ x ≤ y + 1 ∧ x = count ∧ x = count { a(z) } ∧ x = max z { a(z) } ⇒ b(x).",
+        "a(x) ∧ x = y  // c\n  ∧ x = \"t\" ∨ x ≠ 2024-01-01 ∨ x = -1 ⇒ b(x).",
+        "a(x) ∧ x = y ⇒ b(x). a(x) ∧ NEEC certified ∧ x = today - 3 days ⇒ b(x).",
+    ];
+    for case in cases {
+        let fast = read_from(Rule::file_fast, case);
+        assert!(fast.is_some(), "the fast entry fails on {case}");
+        assert_eq!(fast, read_from(Rule::file, case), "{case}");
+    }
 }
