@@ -49,8 +49,10 @@ pub fn parse_file(file: FileId, text: &str) -> Result<SourceFile, Diagnostic> {
         .into_par_iter()
         .map(|range| parse_items(file, text, range, Rule::file_fast))
         .collect();
-    if let Ok(items) = parsed.into_iter().collect::<Result<Vec<_>>>() {
-        let items = items.into_iter().flatten().collect();
+    if let Ok(pieces) = parsed.into_iter().collect::<Result<Vec<_>>>() {
+        // Sized first: statements are large, and growing the vector would copy them again.
+        let mut items = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
+        pieces.into_iter().for_each(|piece| items.extend(piece));
         return Ok(SourceFile { items });
     }
     let items = parse_items(file, text, 0..text.len(), Rule::file)?;
