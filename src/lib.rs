@@ -26,3 +26,6 @@ pub mod syntax;
 pub mod testing;
 pub mod value;
 pub mod workspace;
+
+#[cfg(test)]
+mod scratch;

@@ -280,13 +280,10 @@ fn collect_accord_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scratch::Scratch;
 
-    fn tempdir(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("accord-workspace-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).expect("temp dir");
-        dir
+    fn tempdir(name: &str) -> Scratch {
+        Scratch::new(&format!("workspace-{name}"))
     }
 
     #[test]
@@ -297,7 +294,7 @@ mod tests {
         fs::write(dir.join("sub/a.accord"), "import \"../b.accord\".\na(X).\n").unwrap();
         fs::write(dir.join("notes.txt"), "not a policy").unwrap();
         let mut sources = SourceMap::new();
-        let (policy, diags) = load_policy(&[dir.clone(), dir.join("b.accord")], &mut sources);
+        let (policy, diags) = load_policy(&[dir.to_path_buf(), dir.join("b.accord")], &mut sources);
         assert!(diags.is_empty(), "{diags:?}");
         let names: Vec<&str> = policy
             .files

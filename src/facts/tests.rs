@@ -1,5 +1,6 @@
 //! Unit tests of the loaders: round trips per format, every error code, all-or-nothing.
 
+use crate::scratch::Scratch;
 use std::path::PathBuf;
 
 use super::*;
@@ -68,14 +69,11 @@ fn program() -> Program {
     }
 }
 
-/// A fresh directory holding `files`.
-fn dir(test: &str, files: &[(&str, &[u8])]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("accord-facts-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+/// A fresh directory holding `files`, removed when dropped.
+fn dir(test: &str, files: &[(&str, &[u8])]) -> Scratch {
+    let dir = Scratch::new(&format!("facts-{test}"));
     for (name, content) in files {
-        let path = dir.join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, content).unwrap();
+        dir.write(name, content);
     }
     dir
 }
@@ -313,7 +311,7 @@ fn directories_load_recursively_in_path_order() {
             ("readme.txt", b"ignored"),
         ],
     );
-    let l = load_paths(&[d]);
+    let l = load_paths(&[d.to_path_buf()]);
     assert_eq!(l.codes(), Vec::<&str>::new(), "{:?}", l.messages());
     assert_eq!(
         l.rows("trade")
@@ -556,7 +554,7 @@ fn directory_symlink_loops_are_not_followed() {
         &[("a/trade.csv", b"company,amount,flagged\nA,1,true\n")],
     );
     std::os::unix::fs::symlink(&d, d.join("a/loop")).unwrap();
-    let l = load_paths(&[d]);
+    let l = load_paths(&[d.to_path_buf()]);
     assert_eq!(l.codes(), Vec::<&str>::new(), "{:?}", l.messages());
     assert_eq!(l.rows("trade").len(), 1);
 }
