@@ -10,6 +10,10 @@
 // crate turns off: with it, pest probes the native stack on every grammar rule (a quarter of the
 // parse time); accord bounds nesting itself (`syntax::parse::MAX_NESTING`).
 extern crate alloc;
+// The crate calls itself `accord` too, so that test support written as the integration tests see the
+// crate (`eval/testing.rs`, included by `tests/support`) compiles inside it as well.
+#[cfg(test)]
+extern crate self as accord;
 
 pub mod check;
 pub mod diagnostic;

@@ -1,15 +1,13 @@
-//! Test support: a terse builder for IR programs, shared by the evaluator's and stratifier's unit tests.
+//! Test support: a terse builder for IR programs, shared by the evaluator's, stratifier's and
+//! explainer's unit tests and by the integration tests (`tests/support` includes this file by path).
 //!
-//! Spans are all default; relation order follows creation order.
+//! It names the crate `accord::` (the library calls itself so too, see `lib.rs`), so the same text
+//! compiles inside the library and in a test crate. Spans are all default; relation order follows
+//! creation order.
 
-use crate::ir::*;
-use crate::syntax::Span;
-use crate::value::{Value, ValueType};
-
-#[derive(Default)]
-pub struct Builder {
-    pub program: Program,
-}
+use accord::ir::*;
+use accord::syntax::Span;
+use accord::value::{Value, ValueType};
 
 pub fn var(i: u32) -> Term {
     Term::Var(VarId(i))
@@ -57,39 +55,104 @@ pub fn bind(v: u32, expr: Expr) -> Literal {
     }
 }
 
+/// A relation of `program` with the given column types, declared, its columns unnamed.
+pub fn relation(program: &mut Program, name: &str, types: &[ValueType]) -> RelationId {
+    let id = RelationId(program.relations.len() as u32);
+    program.relations.push(Relation {
+        name: name.to_string(),
+        columns: types
+            .iter()
+            .map(|ty| Column {
+                name: None,
+                ty: *ty,
+                optional: false,
+            })
+            .collect(),
+        kind: RelationKind::User,
+        span: None,
+        declared: true,
+        open: false,
+        order: id.0,
+    });
+    id
+}
+
+pub fn fact(program: &mut Program, relation: RelationId, values: &[Value]) {
+    program.facts.push(PolicyFact {
+        relation,
+        values: values.to_vec(),
+        span: Span::default(),
+        name: None,
+        source: None,
+    });
+}
+
+/// A rule whose variables have the given types (variable `i` is `types[i]`).
+pub fn rule(
+    program: &mut Program,
+    head: RelationId,
+    head_args: Vec<Expr>,
+    body: Vec<Literal>,
+    types: &[ValueType],
+) -> RuleId {
+    let id = RuleId(program.rules.len() as u32);
+    program.rules.push(Rule {
+        head,
+        head_args,
+        body,
+        vars: types
+            .iter()
+            .enumerate()
+            .map(|(i, ty)| Variable {
+                name: format!("v{i}"),
+                ty: *ty,
+            })
+            .collect(),
+        origin: RuleOrigin {
+            name: None,
+            source: None,
+            span: Span::default(),
+            disjunct: 0,
+            purpose: RulePurpose::Written,
+        },
+    });
+    id
+}
+
+pub fn aggregate(
+    program: &mut Program,
+    op: AggregateOp,
+    input: RelationId,
+    output: RelationId,
+    group: &[usize],
+    target: Option<usize>,
+) -> usize {
+    program.aggregates.push(Aggregate {
+        op,
+        input,
+        output,
+        group: group.to_vec(),
+        target,
+        span: Span::default(),
+    });
+    program.aggregates.len() - 1
+}
+
+/// The functions above over a program of its own, for tests that build one program.
+#[derive(Default)]
+pub struct Builder {
+    pub program: Program,
+}
+
 impl Builder {
     pub fn relation(&mut self, name: &str, types: &[ValueType]) -> RelationId {
-        let id = RelationId(self.program.relations.len() as u32);
-        self.program.relations.push(Relation {
-            name: name.to_string(),
-            columns: types
-                .iter()
-                .map(|ty| Column {
-                    name: None,
-                    ty: *ty,
-                    optional: false,
-                })
-                .collect(),
-            kind: RelationKind::User,
-            span: None,
-            declared: true,
-            open: false,
-            order: id.0,
-        });
-        id
+        relation(&mut self.program, name, types)
     }
 
     pub fn fact(&mut self, relation: RelationId, values: &[Value]) {
-        self.program.facts.push(PolicyFact {
-            relation,
-            values: values.to_vec(),
-            span: Span::default(),
-            name: None,
-            source: None,
-        });
+        fact(&mut self.program, relation, values)
     }
 
-    /// A rule whose variables have the given types (variable `i` is `types[i]`).
     pub fn rule(
         &mut self,
         head: RelationId,
@@ -97,28 +160,18 @@ impl Builder {
         body: Vec<Literal>,
         types: &[ValueType],
     ) -> RuleId {
-        let id = RuleId(self.program.rules.len() as u32);
-        self.program.rules.push(Rule {
-            head,
-            head_args,
-            body,
-            vars: types
-                .iter()
-                .enumerate()
-                .map(|(i, ty)| Variable {
-                    name: format!("v{i}"),
-                    ty: *ty,
-                })
-                .collect(),
-            origin: RuleOrigin {
-                name: None,
-                source: None,
-                span: Span::default(),
-                disjunct: 0,
-                purpose: RulePurpose::Written,
-            },
-        });
-        id
+        rule(&mut self.program, head, head_args, body, types)
+    }
+
+    pub fn aggregate(
+        &mut self,
+        op: AggregateOp,
+        input: RelationId,
+        output: RelationId,
+        group: &[usize],
+        target: Option<usize>,
+    ) -> usize {
+        aggregate(&mut self.program, op, input, output, group, target)
     }
 
     /// `path` as the transitive closure of `edge` (both two number columns): `edge(x, y) ⇒ path(x, y)`
@@ -140,24 +193,5 @@ impl Builder {
             ],
             &[Number, Number, Number],
         )
-    }
-
-    pub fn aggregate(
-        &mut self,
-        op: AggregateOp,
-        input: RelationId,
-        output: RelationId,
-        group: &[usize],
-        target: Option<usize>,
-    ) -> usize {
-        self.program.aggregates.push(Aggregate {
-            op,
-            input,
-            output,
-            group: group.to_vec(),
-            target,
-            span: Span::default(),
-        });
-        self.program.aggregates.len() - 1
     }
 }
