@@ -17,69 +17,21 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::draft::*;
 use super::expand::shown;
-use super::types::{expr_type, VarTypes};
+use super::relations::RelationTable;
+use super::types::{self, expr_type, VarTypes};
 use super::varmap::VarMap;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, CompareOp, Expr, Literal as IrLiteral, RelationId, Term, VarId, Variable};
 use crate::syntax::ast::Literal;
 use crate::syntax::Span;
-use crate::value::{parse_date, Number, Value, ValueStore, ValueType};
+use crate::value::{Value, ValueStore, ValueType};
+use constants::{found_constant, put_constants, Found, NewConstant};
 
-/// Converts a constant to a value, reporting dates and numbers that do not exist.
-pub fn constant(l: &Literal, values: &mut ValueStore) -> Result<Value, Diagnostic> {
-    Ok(match found_constant(l, values)? {
-        Found::Value(v) => v,
-        Found::New(c) => c.intern(values),
-    })
-}
+mod constants;
+pub use constants::constant;
 
-/// A constant as a store that is only read can give it.
-enum Found<'d> {
-    Value(Value),
-    /// The store does not hold it yet.
-    New(NewConstant<'d>),
-}
-
-/// A constant that interning adds to the store.
-#[derive(Clone, Copy, Debug)]
-enum NewConstant<'d> {
-    Text(&'d str),
-    Number(Number),
-}
-
-impl NewConstant<'_> {
-    fn intern(self, values: &mut ValueStore) -> Value {
-        match self {
-            NewConstant::Text(s) => values.text(s),
-            NewConstant::Number(n) => values.number(n),
-        }
-    }
-}
-
-fn found_constant<'d>(l: &'d Literal, values: &ValueStore) -> Result<Found<'d>, Diagnostic> {
-    match l {
-        Literal::Text { value, .. } => Ok(match values.existing_text(value) {
-            Some(v) => Found::Value(v),
-            None => Found::New(NewConstant::Text(value)),
-        }),
-        Literal::Bool { value, .. } => Ok(Found::Value(Value::bool(*value))),
-        Literal::Date { text, span } => parse_date(text).map(|d| Found::Value(Value::day(d))).ok_or_else(|| {
-            Diagnostic::error("bad_date", format!("`{text}` is not a calendar date"))
-                .label(*span, "no such day")
-                .help("dates are written `YYYY-MM-DD` and must exist (2024-02-29 does, 2023-02-29 does not)")
-        }),
-        Literal::Number { text, span } => Number::parse(text)
-            .map(|n| match values.existing_number(n) {
-                Some(v) => Found::Value(v),
-                None => Found::New(NewConstant::Number(n)),
-            })
-            .ok_or_else(|| {
-                Diagnostic::error("bad_number", format!("`{text}` is not a number accord can hold"))
-                    .label(*span, "out of range")
-                    .help("integers are 64-bit; decimals have at most 28 digits")
-            }),
-    }
-}
+/// Rules, in draft order, and the problems lowering found.
+pub type LoweredRules = (Vec<ir::Rule>, Vec<Diagnostic>);
 
 /// Fewer drafts than this are lowered on the calling thread.
 const PARALLEL_DRAFTS: usize = 128;
@@ -91,13 +43,12 @@ pub fn lower_rules(
     types: &[VarTypes],
     relation_ids: &HashMap<String, RelationId>,
     values: &mut ValueStore,
-) -> (Vec<ir::Rule>, Vec<Diagnostic>) {
-    let mut rules = Vec::with_capacity(drafts.len());
-    let mut diagnostics = vec![];
+) -> LoweredRules {
     if rayon::current_num_threads() == 1 || drafts.len() < PARALLEL_DRAFTS {
+        let mut rules = Vec::with_capacity(drafts.len());
         let mut lowering = Lowering::new(relation_ids, Store::Interning(values));
         for (draft, types) in drafts.iter().zip(types) {
-            rules.extend(lowering.rule(draft, types));
+            rules.extend(lowering.rule(draft, &draft.variables(), types));
         }
         return (rules, lowering.diagnostics);
     }
@@ -106,16 +57,66 @@ pub fn lower_rules(
         .par_iter()
         .zip(types.par_iter())
         .with_min_len(64)
+        .map(|(draft, types)| Lowered::new(relation_ids, store, draft, &draft.variables(), types))
+        .collect();
+    intern_new_constants(lowered.into_iter(), values)
+}
+
+/// Type-checks the drafts as [`types::check`] does and, when no draft has a type error, lowers them
+/// as [`lower_rules`] does. Gives the type errors, then (`None` after a type error) the rules and the
+/// lowering's problems. On several threads each draft is checked and lowered in one task; the
+/// lowerings are thrown away if a draft has a type error, and they only read the store, so that
+/// changes nothing.
+pub fn check_and_lower<'d>(
+    table: &RelationTable,
+    drafts: &[&'d Draft],
+    mut types: Vec<VarTypes<'d>>,
+    relation_ids: &HashMap<String, RelationId>,
+    values: &mut ValueStore,
+) -> (Vec<Diagnostic>, Option<LoweredRules>) {
+    let mut type_errors = vec![];
+    if rayon::current_num_threads() == 1 || drafts.len() < PARALLEL_DRAFTS {
+        types::check(table, drafts, &mut types, &mut type_errors);
+        if !type_errors.is_empty() {
+            return (type_errors, None);
+        }
+        let lowered = lower_rules(drafts, &types, relation_ids, values);
+        return (type_errors, Some(lowered));
+    }
+    let store: &ValueStore = values;
+    let done: Vec<(Vec<Diagnostic>, Option<Lowered>)> = drafts
+        .par_iter()
+        .zip(types.par_iter_mut())
+        .with_min_len(64)
         .map(|(draft, types)| {
-            let mut lowering = Lowering::new(relation_ids, Store::Shared(store));
-            let rule = lowering.rule(draft, types);
-            Lowered {
-                rule,
-                diagnostics: lowering.diagnostics,
-                new: lowering.new,
-            }
+            let mut found = vec![];
+            let variables = draft.variables();
+            types::check_draft(table, draft, &variables, types, &mut found);
+            let lowered = found
+                .is_empty()
+                .then(|| Lowered::new(relation_ids, store, draft, &variables, types));
+            (found, lowered)
         })
         .collect();
+    if done.iter().any(|(found, _)| !found.is_empty()) {
+        for (mut found, _) in done {
+            type_errors.append(&mut found);
+        }
+        return (type_errors, None);
+    }
+    let lowered = done.into_iter().filter_map(|(_, lowered)| lowered);
+    (type_errors, Some(intern_new_constants(lowered, values)))
+}
+
+/// The rules and problems of drafts lowered against a store that was only read, in order: draft by
+/// draft, the constants the store lacked are interned in lowering order and put in their places.
+fn intern_new_constants<'d>(
+    lowered: impl Iterator<Item = Lowered<'d>>,
+    values: &mut ValueStore,
+) -> LoweredRules {
+    let (_, most) = lowered.size_hint();
+    let mut rules = Vec::with_capacity(most.unwrap_or(0));
+    let mut diagnostics = vec![];
     for mut lowered in lowered {
         if !lowered.new.is_empty() {
             let interned: Vec<Value> = lowered.new.iter().map(|(_, c)| c.intern(values)).collect();
@@ -138,51 +139,20 @@ struct Lowered<'d> {
     new: Vec<(u32, NewConstant<'d>)>,
 }
 
-/// Puts `values[k]` in the place of the rule's constant number `new[k].0` (counted in the order
-/// lowering makes them: premises in order, a comparison's left side first, then the conclusion).
-fn put_constants(rule: &mut ir::Rule, new: &[(u32, NewConstant)], values: &[Value]) {
-    let mut seen = 0u32;
-    let mut next = 0usize;
-    let mut visit = |v: &mut Value| {
-        if new.get(next).is_some_and(|(place, _)| *place == seen) {
-            *v = values[next];
-            next += 1;
-        }
-        seen += 1;
-    };
-    for lit in &mut rule.body {
-        match lit {
-            IrLiteral::Atom { args, .. } | IrLiteral::Negated { args, .. } => {
-                for arg in args {
-                    if let Term::Const(v) = arg {
-                        visit(v);
-                    }
-                }
-            }
-            IrLiteral::Bind { expr, .. } => expr_constants(expr, &mut visit),
-            IrLiteral::Compare { lhs, rhs, .. } => {
-                expr_constants(lhs, &mut visit);
-                expr_constants(rhs, &mut visit);
-            }
-        }
-    }
-    for e in &mut rule.head_args {
-        expr_constants(e, &mut visit);
-    }
-    debug_assert_eq!(next, new.len(), "every new constant has its place");
-}
-
-fn expr_constants(e: &mut Expr, visit: &mut impl FnMut(&mut Value)) {
-    match e {
-        Expr::Var(_) => {}
-        Expr::Const(v) => visit(v),
-        Expr::Arith { lhs, rhs, .. } => {
-            expr_constants(lhs, visit);
-            expr_constants(rhs, visit);
-        }
-        Expr::Shift { date, amount, .. } => {
-            expr_constants(date, visit);
-            expr_constants(amount, visit);
+impl<'d> Lowered<'d> {
+    fn new(
+        relation_ids: &HashMap<String, RelationId>,
+        store: &ValueStore,
+        draft: &'d Draft,
+        variables: &[(&'d str, Span)],
+        types: &VarTypes,
+    ) -> Self {
+        let mut lowering = Lowering::new(relation_ids, Store::Shared(store));
+        let rule = lowering.rule(draft, variables, types);
+        Lowered {
+            rule,
+            diagnostics: lowering.diagnostics,
+            new: lowering.new,
         }
     }
 }
@@ -287,14 +257,19 @@ impl<'a, 'd> Lowering<'a, 'd> {
         }
     }
 
-    /// Lowers one draft; `None` when it has errors (reported).
-    fn rule(&mut self, draft: &'d Draft, types: &VarTypes) -> Option<ir::Rule> {
+    /// Lowers one draft (`variables` are its [`Draft::variables`]); `None` when it has errors
+    /// (reported).
+    fn rule(
+        &mut self,
+        draft: &'d Draft,
+        variables: &[(&'d str, Span)],
+        types: &VarTypes,
+    ) -> Option<ir::Rule> {
         let errors_before = self.diagnostics.len();
         self.constants = 0;
-        let variables = draft.variables();
         let mut vars: Vec<Variable> = Vec::with_capacity(variables.len());
         let mut ids: VarMap<VarId> = VarMap::with_capacity(variables.len());
-        for (name, _) in variables {
+        for &(name, _) in variables {
             ids.push_new(name, VarId(vars.len() as u32));
             vars.push(Variable {
                 name: shown(name).to_string(),
@@ -417,7 +392,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
             }
         }
         let head = self.relation(&draft.head)?;
-        let mut head_args = vec![];
+        let mut head_args = Vec::with_capacity(draft.head.args.len());
         for arg in &draft.head.args {
             vs.clear();
             arg.vars(&mut vs);
@@ -462,7 +437,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
         ids: &VarMap<VarId>,
         example: &str,
     ) -> Option<Vec<Term>> {
-        let mut args = vec![];
+        let mut args = Vec::with_capacity(atom.args.len());
         for arg in &atom.args {
             match arg {
                 DraftExpr::Var(n, _) => args.push(Term::Var(*ids.get(n)?)),

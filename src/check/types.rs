@@ -205,21 +205,24 @@ pub fn check<'a>(
         .with_min_len(64)
         .map(|(draft, types)| {
             let mut found = vec![];
-            check_draft(table, draft, types, &mut found);
+            check_draft(table, draft, &draft.variables(), types, &mut found);
             found
         })
         .collect();
     diags.extend(found.into_iter().flatten());
 }
 
-fn check_draft<'a>(
+/// Checks one draft (`variables` are its [`Draft::variables`]): its unconstrained variables become
+/// text, and each mismatch is reported.
+pub(super) fn check_draft<'a>(
     table: &RelationTable,
     draft: &'a Draft,
+    variables: &[(&'a str, Span)],
     types: &mut VarTypes<'a>,
     diags: &mut Vec<Diagnostic>,
 ) {
     // Variables nothing constrains are text.
-    for (name, _) in draft.variables() {
+    for (name, _) in variables {
         types.insert_new(name, ValueType::Text);
     }
     for lit in &draft.body {
