@@ -1,16 +1,19 @@
 //! Lowering: typed drafts → IR rules, with the safety check.
 //!
-//! Runs last in `check`, after `types`. Assigns variable ids, interns constants, decides which `x = e`
-//! comparisons bind a variable (those whose variable no positive atom binds and whose other side is
-//! bound), and reports unsafe variables: a variable of the conclusion, of a negation or of a comparison
-//! that nothing binds. Only drafts without errors reach the IR.
+//! Runs last in `check`, after type inference (with the type check, in [`check_and_lower`]). Assigns
+//! variable ids, interns constants, decides which `x = e` comparisons bind a variable (those whose
+//! variable no positive atom binds and whose other side is bound), and reports unsafe variables: a
+//! variable of the conclusion, of a negation or of a comparison that nothing binds. Only drafts
+//! without errors reach the IR.
 //!
 //! [`lower_rules`] lowers the drafts on every core. Interning assigns ids in first-seen order, so the
 //! drafts are lowered against the store as it was (read-only): a constant the store lacks gets a
 //! placeholder and is noted with its place among the rule's constants; then, draft by draft in order,
 //! the noted constants are interned and put in their places. The store gains the texts and numbers in
 //! the order one sequential pass interning as it lowers gives, so every id is the same; on one thread
-//! that pass is what runs (a test compares the two).
+//! that pass is what runs, and for fewer than [`PARALLEL_DRAFTS`] drafts (a test compares the two).
+//! [`check_and_lower`] type-checks and lowers each draft in one task; since lowering only reads the
+//! store, its work is simply dropped when some draft has a type error.
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;

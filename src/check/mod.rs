@@ -5,10 +5,12 @@
 //! an unknown relation is not type-checked, for instance). It succeeds with a [`Checked`] program only
 //! when there is no error. Sub-passes, in order:
 //! `expand` (sugar → conjunctive drafts) → `law` (effective periods, exceptions) → `relations`
-//! (declarations, conclusions, resolution of every use) → `types` → `lower` (IR + safety; `ground` for
-//! facts) → stratification (`crate::stratify`, with `cycle` for its diagnostic) → `strict` warnings.
+//! (declarations, conclusions, resolution of every use) → `types` (inference) → `ground` (facts to
+//! rows) → `types` (the check) and `lower` (IR + safety), draft by draft on every core →
+//! stratification (`crate::stratify`, with `cycle` for its diagnostic) → `strict` warnings.
 //! This module is the driver: it runs the passes in that order over the whole policy, assigns relation
 //! ids (declared relations first, then in order of first appearance) and checks rule-name uniqueness.
+//! Diagnostics keep the order of a sequential run (type errors, then the facts', then lowering's).
 //!
 //! Invariant: `Ok` only when no pass reported an error; then the program is safe and stratified.
 

@@ -1,8 +1,9 @@
 //! Constants in lowering: a literal's value, as a store that is only read can give it, and the
 //! placeholders of constants it lacks, filled in once they are interned.
 //!
-//! Invariant: [`put_constants`] visits a rule's constants in the order lowering makes them, so the
-//! `k`-th constant lowering noted is the `k`-th one it fills.
+//! Invariant: [`put_constants`] visits a rule's constants in the order lowering makes them (premises
+//! in order, a comparison's left side first, then the conclusion), so the place lowering noted for a
+//! constant (how many constants it had made before) is the one filled.
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, Expr, Literal as IrLiteral, Term};
