@@ -98,6 +98,22 @@ enum Prim<'a> {
     NotSubject(&'a SubjectAtom, Span),
 }
 
+/// The premise `formula` is when it is one premise that `dnf` turns into one alternative without a
+/// report: an atom, a subject form, a comparison, or a negated atom or subject form outside groups.
+fn single_premise(formula: &Formula) -> Option<Prim<'_>> {
+    match formula {
+        Formula::Atom(a) => Some(Prim::Atom(a)),
+        Formula::Subject(s) => Some(Prim::Subject(s)),
+        Formula::Compare(c) => Some(Prim::Compare(c)),
+        Formula::Not(inner, span) => match &**inner {
+            Formula::Atom(a) => Some(Prim::NotAtom(a, *span)),
+            Formula::Subject(s) => Some(Prim::NotSubject(s, *span)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 impl Expander {
     pub fn new(today: i32) -> Expander {
         Expander::starting_at(today, Counters::default())
@@ -146,15 +162,25 @@ impl Expander {
         let Some(conjunctions) = self.dnf(&rule.body) else {
             return index;
         };
+        let (mut head, mut source) = (Some(head), Some(source));
         for (disjunct, conjunction) in conjunctions.iter().enumerate() {
             let Some(body) = self.conjunction(conjunction, subject) else {
                 continue;
             };
+            // The last alternative takes the head and source; the others copy them.
+            let last = disjunct + 1 == conjunctions.len();
+            let (Some(head), Some(source)) = (if last {
+                (head.take(), source.take())
+            } else {
+                (head.clone(), source.clone())
+            }) else {
+                continue;
+            };
             let draft = Draft {
-                head: head.clone(),
+                head,
                 body,
                 name: rule.name.clone(),
-                source: source.clone(),
+                source,
                 span: rule.span,
                 disjunct: disjunct_number(disjunct, conjunctions.len()),
                 purpose: RulePurpose::Written,
@@ -212,8 +238,15 @@ impl Expander {
                     self.diagnostics.push(too_many_premises(parts.len(), *span));
                     return None;
                 }
-                let mut out: Vec<Vec<Prim>> = vec![vec![]];
+                let mut out: Vec<Vec<Prim>> = vec![Vec::with_capacity(parts.len())];
                 for p in parts {
+                    if let Some(prim) = single_premise(p) {
+                        // What `dnf` gives for it, one alternative of one premise, without its vectors.
+                        for prefix in &mut out {
+                            prefix.push(prim.clone());
+                        }
+                        continue;
+                    }
                     let alternatives = self.dnf(p)?;
                     if let [only] = alternatives.as_slice() {
                         for prefix in &mut out {
@@ -256,7 +289,7 @@ impl Expander {
             self.diagnostics.push(too_many_premises(prims.len(), span));
             return None;
         }
-        let mut body = vec![];
+        let mut body = Vec::with_capacity(prims.len());
         let mut ok = true;
         for prim in prims {
             match prim {
