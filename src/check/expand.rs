@@ -15,7 +15,9 @@ use crate::syntax::Span;
 use crate::value::format_day;
 
 mod chunks;
+mod vars;
 pub use chunks::{expand_rules, CHUNK_RULES};
+use vars::formula_vars;
 
 /// More disjuncts than this in one rule is almost surely a mistake, and would slow evaluation.
 const MAX_DISJUNCTS: usize = 4096;
@@ -574,54 +576,5 @@ fn disjunct_number(index: usize, alternatives: usize) -> u32 {
         index as u32 + 1
     } else {
         0
-    }
-}
-
-/// The variables a formula mentions, in order of first appearance (the subject variable for subject
-/// forms; variables inside nested aggregates too).
-pub(crate) fn formula_vars(formula: &Formula, subject: Option<&Name>, out: &mut Vec<String>) {
-    let push = |n: &str, out: &mut Vec<String>| {
-        if !out.iter().any(|o| o == n) {
-            out.push(n.to_string());
-        }
-    };
-    match formula {
-        Formula::And(parts, _) | Formula::Or(parts, _) => {
-            parts.iter().for_each(|p| formula_vars(p, subject, out))
-        }
-        Formula::Not(inner, _) | Formula::Group(inner, _) => formula_vars(inner, subject, out),
-        Formula::Atom(a) => a.args.iter().for_each(|e| expr_vars(e, out)),
-        Formula::Subject(_) => {
-            if let Some(s) = subject {
-                push(&s.text, out);
-            }
-        }
-        Formula::Compare(c) => {
-            expr_vars(&c.lhs, out);
-            expr_vars(&c.rhs, out);
-        }
-    }
-}
-
-fn expr_vars(expr: &Expr, out: &mut Vec<String>) {
-    match expr {
-        Expr::Var(n) => {
-            if !out.contains(&n.text) {
-                out.push(n.text.clone());
-            }
-        }
-        Expr::Wildcard(_) | Expr::Literal(_) | Expr::Today(_) => {}
-        Expr::Binary { lhs, rhs, .. } => {
-            expr_vars(lhs, out);
-            expr_vars(rhs, out);
-        }
-        Expr::Shift { date, amount, .. } => {
-            expr_vars(date, out);
-            expr_vars(amount, out);
-        }
-        Expr::Paren(inner, _) => expr_vars(inner, out),
-        // A nested aggregate's own variables are local to it; the ones it shares with this formula
-        // occur in this formula too.
-        Expr::Aggregate(_) => {}
     }
 }
