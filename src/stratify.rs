@@ -126,15 +126,52 @@ struct Graph {
     nodes: usize,
     edges: Vec<Edge>,
     /// For each relation, the edges concluding into it (`to == node`), i.e. what it depends on.
-    depends: Vec<Vec<usize>>,
+    depends: Adjacency,
     /// For each relation, the edges leaving it (`from == node`).
-    feeds: Vec<Vec<usize>>,
+    feeds: Adjacency,
+}
+
+/// Each node's edges (ids into [`Graph::edges`], in edge order), all in one vector: a policy of ten
+/// thousand relations would otherwise allocate twenty thousand small ones.
+struct Adjacency {
+    /// Node `n`'s edges are `edges[starts[n]..starts[n + 1]]`.
+    starts: Vec<usize>,
+    edges: Vec<usize>,
+}
+
+impl Adjacency {
+    /// The edges of each of `nodes` nodes, `node_of` giving the node an edge belongs to.
+    fn new(nodes: usize, edges: &[Edge], node_of: impl Fn(&Edge) -> usize) -> Adjacency {
+        let mut starts = vec![0; nodes + 1];
+        for e in edges {
+            starts[node_of(e) + 1] += 1;
+        }
+        for n in 0..nodes {
+            starts[n + 1] += starts[n];
+        }
+        let mut next = starts[..nodes].to_vec();
+        let mut list = vec![0; edges.len()];
+        for (i, e) in edges.iter().enumerate() {
+            let node = node_of(e);
+            list[next[node]] = i;
+            next[node] += 1;
+        }
+        Adjacency {
+            starts,
+            edges: list,
+        }
+    }
+
+    fn of(&self, node: usize) -> &[usize] {
+        &self.edges[self.starts[node]..self.starts[node + 1]]
+    }
 }
 
 impl Graph {
     fn new(program: &ir::Program) -> Graph {
         let nodes = program.relations.len();
-        let mut edges = vec![];
+        let premises: usize = program.rules.iter().map(|r| r.body.len()).sum();
+        let mut edges = Vec::with_capacity(premises + program.aggregates.len());
         for (i, rule) in program.rules.iter().enumerate() {
             for literal in &rule.body {
                 let (relation, negative) = match literal {
@@ -162,17 +199,11 @@ impl Graph {
         }
         // Ids out of range would break the IR invariants; drop such edges rather than panic.
         edges.retain(|e| e.from < nodes && e.to < nodes);
-        let mut depends = vec![vec![]; nodes];
-        let mut feeds = vec![vec![]; nodes];
-        for (i, e) in edges.iter().enumerate() {
-            depends[e.to].push(i);
-            feeds[e.from].push(i);
-        }
         Graph {
             nodes,
+            depends: Adjacency::new(nodes, &edges, |e| e.to),
+            feeds: Adjacency::new(nodes, &edges, |e| e.from),
             edges,
-            depends,
-            feeds,
         }
     }
 
@@ -199,7 +230,7 @@ impl Graph {
             stack.push(root);
             on_stack[root] = true;
             while let Some(&mut (node, ref mut pos)) = call.last_mut() {
-                if let Some(&edge) = self.depends[node].get(*pos) {
+                if let Some(&edge) = self.depends.of(node).get(*pos) {
                     *pos += 1;
                     let next = self.edges[edge].from;
                     if index[next] == UNVISITED {
@@ -252,7 +283,7 @@ impl Graph {
             if node == edge.from {
                 break;
             }
-            for &e in &self.feeds[node] {
+            for &e in self.feeds.of(node) {
                 let next = self.edges[e].to;
                 if component_of[next] == component && !seen[next] {
                     seen[next] = true;

@@ -94,7 +94,17 @@ impl DraftExpr {
 impl Draft {
     /// Every variable of the rule (head and body), with the span of its first occurrence, in order.
     pub fn variables(&self) -> Vec<(&str, Span)> {
-        let mut all = vec![];
+        // Room for one variable per argument and comparison side (nested ones may add more).
+        let places = self
+            .body
+            .iter()
+            .map(|lit| match lit {
+                DraftLiteral::Atom(a) | DraftLiteral::Negated(a) => a.args.len(),
+                DraftLiteral::Compare { .. } => 2,
+            })
+            .sum::<usize>()
+            + self.head.args.len();
+        let mut all = Vec::with_capacity(places);
         for lit in &self.body {
             match lit {
                 DraftLiteral::Atom(a) | DraftLiteral::Negated(a) => {

@@ -15,7 +15,9 @@ use crate::syntax::Span;
 use crate::value::format_day;
 
 mod chunks;
+mod vars;
 pub use chunks::{expand_rules, CHUNK_RULES};
+use vars::formula_vars;
 
 /// More disjuncts than this in one rule is almost surely a mistake, and would slow evaluation.
 const MAX_DISJUNCTS: usize = 4096;
@@ -98,6 +100,22 @@ enum Prim<'a> {
     NotSubject(&'a SubjectAtom, Span),
 }
 
+/// The premise `formula` is when it is one premise that `dnf` turns into one alternative without a
+/// report: an atom, a subject form, a comparison, or a negated atom or subject form outside groups.
+fn single_premise(formula: &Formula) -> Option<Prim<'_>> {
+    match formula {
+        Formula::Atom(a) => Some(Prim::Atom(a)),
+        Formula::Subject(s) => Some(Prim::Subject(s)),
+        Formula::Compare(c) => Some(Prim::Compare(c)),
+        Formula::Not(inner, span) => match &**inner {
+            Formula::Atom(a) => Some(Prim::NotAtom(a, *span)),
+            Formula::Subject(s) => Some(Prim::NotSubject(s, *span)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 impl Expander {
     pub fn new(today: i32) -> Expander {
         Expander::starting_at(today, Counters::default())
@@ -146,15 +164,25 @@ impl Expander {
         let Some(conjunctions) = self.dnf(&rule.body) else {
             return index;
         };
+        let (mut head, mut source) = (Some(head), Some(source));
         for (disjunct, conjunction) in conjunctions.iter().enumerate() {
             let Some(body) = self.conjunction(conjunction, subject) else {
                 continue;
             };
+            // The last alternative takes the head and source; the others copy them.
+            let last = disjunct + 1 == conjunctions.len();
+            let (Some(head), Some(source)) = (if last {
+                (head.take(), source.take())
+            } else {
+                (head.clone(), source.clone())
+            }) else {
+                continue;
+            };
             let draft = Draft {
-                head: head.clone(),
+                head,
                 body,
                 name: rule.name.clone(),
-                source: source.clone(),
+                source,
                 span: rule.span,
                 disjunct: disjunct_number(disjunct, conjunctions.len()),
                 purpose: RulePurpose::Written,
@@ -212,8 +240,15 @@ impl Expander {
                     self.diagnostics.push(too_many_premises(parts.len(), *span));
                     return None;
                 }
-                let mut out: Vec<Vec<Prim>> = vec![vec![]];
+                let mut out: Vec<Vec<Prim>> = vec![Vec::with_capacity(parts.len())];
                 for p in parts {
+                    if let Some(prim) = single_premise(p) {
+                        // What `dnf` gives for it, one alternative of one premise, without its vectors.
+                        for prefix in &mut out {
+                            prefix.push(prim.clone());
+                        }
+                        continue;
+                    }
                     let alternatives = self.dnf(p)?;
                     if let [only] = alternatives.as_slice() {
                         for prefix in &mut out {
@@ -256,7 +291,7 @@ impl Expander {
             self.diagnostics.push(too_many_premises(prims.len(), span));
             return None;
         }
-        let mut body = vec![];
+        let mut body = Vec::with_capacity(prims.len());
         let mut ok = true;
         for prim in prims {
             match prim {
@@ -541,54 +576,5 @@ fn disjunct_number(index: usize, alternatives: usize) -> u32 {
         index as u32 + 1
     } else {
         0
-    }
-}
-
-/// The variables a formula mentions, in order of first appearance (the subject variable for subject
-/// forms; variables inside nested aggregates too).
-pub(crate) fn formula_vars(formula: &Formula, subject: Option<&Name>, out: &mut Vec<String>) {
-    let push = |n: &str, out: &mut Vec<String>| {
-        if !out.iter().any(|o| o == n) {
-            out.push(n.to_string());
-        }
-    };
-    match formula {
-        Formula::And(parts, _) | Formula::Or(parts, _) => {
-            parts.iter().for_each(|p| formula_vars(p, subject, out))
-        }
-        Formula::Not(inner, _) | Formula::Group(inner, _) => formula_vars(inner, subject, out),
-        Formula::Atom(a) => a.args.iter().for_each(|e| expr_vars(e, out)),
-        Formula::Subject(_) => {
-            if let Some(s) = subject {
-                push(&s.text, out);
-            }
-        }
-        Formula::Compare(c) => {
-            expr_vars(&c.lhs, out);
-            expr_vars(&c.rhs, out);
-        }
-    }
-}
-
-fn expr_vars(expr: &Expr, out: &mut Vec<String>) {
-    match expr {
-        Expr::Var(n) => {
-            if !out.contains(&n.text) {
-                out.push(n.text.clone());
-            }
-        }
-        Expr::Wildcard(_) | Expr::Literal(_) | Expr::Today(_) => {}
-        Expr::Binary { lhs, rhs, .. } => {
-            expr_vars(lhs, out);
-            expr_vars(rhs, out);
-        }
-        Expr::Shift { date, amount, .. } => {
-            expr_vars(date, out);
-            expr_vars(amount, out);
-        }
-        Expr::Paren(inner, _) => expr_vars(inner, out),
-        // A nested aggregate's own variables are local to it; the ones it shares with this formula
-        // occur in this formula too.
-        Expr::Aggregate(_) => {}
     }
 }

@@ -92,6 +92,10 @@ pub struct NamedRule<'a> {
 
 /// Compiles `exception to` annotations into negations over `__defeated_*` relations.
 pub fn apply_exceptions(rules: &[NamedRule], drafts: &mut Vec<Draft>, diags: &mut Vec<Diagnostic>) {
+    if rules.iter().all(|r| r.exceptions_to.is_empty()) {
+        // No exception: nothing to resolve, no cycle, nothing to rewrite.
+        return;
+    }
     let by_name: HashMap<&str, &NamedRule> =
         rules.iter().map(|r| (r.name.text.as_str(), r)).collect();
     let names: Vec<&str> = rules.iter().map(|r| r.name.text.as_str()).collect();

@@ -5,10 +5,12 @@
 //! an unknown relation is not type-checked, for instance). It succeeds with a [`Checked`] program only
 //! when there is no error. Sub-passes, in order:
 //! `expand` (sugar → conjunctive drafts) → `law` (effective periods, exceptions) → `relations`
-//! (declarations, conclusions, resolution of every use) → `types` → `lower` (IR + safety; `ground` for
-//! facts) → stratification (`crate::stratify`, with `cycle` for its diagnostic) → `strict` warnings.
+//! (declarations, conclusions, resolution of every use) → `types` (inference) → `ground` (facts to
+//! rows) → `types` (the check) and `lower` (IR + safety), draft by draft on every core →
+//! stratification (`crate::stratify`, with `cycle` for its diagnostic) → `strict` warnings.
 //! This module is the driver: it runs the passes in that order over the whole policy, assigns relation
 //! ids (declared relations first, then in order of first appearance) and checks rule-name uniqueness.
+//! Diagnostics keep the order of a sequential run (type errors, then the facts', then lowering's).
 //!
 //! Invariant: `Ok` only when no pass reported an error; then the program is safe and stratified.
 
@@ -23,6 +25,7 @@ pub mod query;
 mod relations;
 mod strict;
 mod types;
+mod varmap;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -207,10 +210,7 @@ pub fn check(
         .filter(|(_, bad)| !**bad)
         .map(|(d, _)| d)
         .collect();
-    let mut var_types = types::infer(&mut table, &good, &aggregates);
-    let before = diags.len();
-    types::check(&table, &good, &mut var_types, &mut diags);
-    let typed_ok = diags.len() == before;
+    let var_types = types::infer(&mut table, &good, &aggregates);
 
     // The IR.
     let mut program = Program {
@@ -246,36 +246,64 @@ pub fn check(
             order: position as u32,
         });
     }
+    // Facts intern their constants before rules do.
+    let mut fact_diags = vec![];
     for (i, f) in facts.iter().enumerate() {
         if bad_facts[i] {
             continue;
         }
-        if let Some(fact) = lower_fact(f, &table, &relation_ids, values, options.today, &mut diags)
-        {
+        if let Some(fact) = lower_fact(
+            f,
+            &table,
+            &relation_ids,
+            values,
+            options.today,
+            &mut fact_diags,
+        ) {
             program.facts.push(fact);
         }
     }
-    if typed_ok {
-        let mut lowering = lower::Lowering {
-            relation_ids: &relation_ids,
-            values,
-            diagnostics: vec![],
-        };
-        for (draft, types) in good.iter().zip(&var_types) {
-            if let Some(rule) = lowering.rule(draft, types) {
-                program.rules.push(rule);
-            }
-        }
-        diags.append(&mut lowering.diagnostics);
+    // Type errors, then the facts' problems, then (without type errors) the rules' lowering.
+    let (mut type_errors, lowered) =
+        lower::check_and_lower(&table, &good, var_types, &relation_ids, values);
+    diags.append(&mut type_errors);
+    diags.append(&mut fact_diags);
+    if let Some((rules, mut lowering_diags)) = lowered {
+        program.rules = rules;
+        diags.append(&mut lowering_diags);
     }
     // The drafts are done with; freeing them node by node is a tenth of the checker's sequential
-    // time, so they are freed on every core.
+    // time, so they are freed on every core, while the rest of the check runs.
     drop(good);
-    rayon::join(
-        || drafts.into_par_iter().with_min_len(256).for_each(drop),
-        || var_types.into_par_iter().with_min_len(256).for_each(drop),
+    let (result, ()) = rayon::join(
+        || {
+            finish(
+                policy,
+                options,
+                &table,
+                &relation_ids,
+                &aggregates,
+                program,
+                diags,
+            )
+        },
+        move || drafts.into_par_iter().with_min_len(256).for_each(drop),
     );
-    for agg in &aggregates {
+    result
+}
+
+/// The end of [`check`], once the rules are lowered: aggregates, mappings, every error found (sorted)
+/// or the strata, and the warnings.
+fn finish(
+    policy: &Policy,
+    options: &CheckOptions,
+    table: &RelationTable,
+    relation_ids: &HashMap<String, RelationId>,
+    aggregates: &[AggregateDraft],
+    mut program: Program,
+    mut diags: Vec<Diagnostic>,
+) -> Result<Checked, Vec<Diagnostic>> {
+    for agg in aggregates {
         let (Some(input), Some(output)) =
             (relation_ids.get(&agg.input), relation_ids.get(&agg.output))
         else {
@@ -300,7 +328,7 @@ pub fn check(
             span: agg.span,
         });
     }
-    program.mappings = mapping::check_mappings(policy, &table, &relation_ids, &mut diags);
+    program.mappings = mapping::check_mappings(policy, table, relation_ids, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         crate::diagnostic::sort(&mut diags);
         return Err(diags);
@@ -314,7 +342,7 @@ pub fn check(
     };
     let mut warnings = vec![];
     if options.strict {
-        warnings = strict_warnings(&table, &program, options);
+        warnings = strict_warnings(table, &program, options);
     }
     Ok(Checked {
         program,

@@ -155,18 +155,8 @@ pub fn lower_query(
     if !diags.is_empty() {
         return Err(diags);
     }
-    let mut lowering = lower::Lowering {
-        relation_ids: &ids,
-        values,
-        diagnostics: vec![],
-    };
-    let mut rules = vec![];
-    for (draft, types) in drafts.iter().zip(&var_types) {
-        if let Some(rule) = lowering.rule(draft, types) {
-            rules.push(rule);
-        }
-    }
-    diags.append(&mut lowering.diagnostics);
+    let (rules, mut lowered) = lower::lower_rules(&drafts, &var_types, &ids, values);
+    diags.append(&mut lowered);
     if !diags.is_empty() {
         return Err(diags);
     }

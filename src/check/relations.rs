@@ -122,6 +122,11 @@ pub(super) fn conclude(
     span: Span,
     auxiliary: bool,
 ) {
+    if let Some(info) = table.get_mut(name) {
+        // Most conclusions name a relation already known: no key to allocate.
+        info.provided = true;
+        return;
+    }
     let info = table
         .entry(name.to_string())
         .or_insert_with(|| RelationInfo {

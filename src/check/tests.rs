@@ -131,32 +131,50 @@ fn long_conjunctions_are_refused_before_expansion() {
 }
 
 /// A policy of `rules` generated rules over declared relations, with aggregates, subject blocks and
-/// disjunctions throughout. With `errors` 1, every 97th rule has a type error; with 2, every 89th an
-/// unsafe variable (reported only without type errors); with either, every 83rd a subject form
-/// outside a block.
+/// disjunctions throughout, and constants the store interns (long texts, some already in a fact, and
+/// decimals; in premises, comparisons, binds and conclusions). With `errors` 1, every 97th rule has a
+/// type error; with 2, every 89th an unsafe variable and every 91st a date that does not exist
+/// between two new long texts (both reported only without type errors); with either, every 83rd a
+/// subject form outside a block.
 fn generated_policy(rules: usize, errors: u8) -> String {
     let mut text = String::from(
         "relation shipment(id: text, exporter: text, destination: text, date: date).\n\
          relation active(company: text, program: text, until: date).\n\
          relation weight(id: text, kg: number).\n\
-         relation certified(company: text, program: text).\n",
+         relation certified(company: text, program: text).\n\
+         certified(\"a-company-with-a-long-name\", \"PROGRAMME-3\").\n",
     );
     for i in 0..rules {
         let rule = match i % 6 {
             _ if errors == 1 && i % 97 == 5 => format!("shipment(s, e, d, t) ∧ t = 3 ⇒ bad{i}(s).\n"),
             _ if errors == 2 && i % 89 == 7 => format!("shipment(s, e, d, t) ⇒ bad{i}(s, u).\n"),
+            _ if errors == 2 && i % 91 == 8 => format!(
+                "shipment(s, e, d, t) ∧ e ≠ \"before-a-bad-date-{i}\" ∧ t ≥ 2023-02-29 ∧ \
+                 e = \"after-a-bad-date-{i}\" ⇒ bad{i}(s).\n"
+            ),
             _ if errors > 0 && i % 83 == 9 => format!("certified ⇒ bad{i}(x).\n"),
             0 => format!(
-                "rule r{i} source \"rule {i}\": shipment(s, e, D{i}, t) ∧ active(e, \"P{i}\", u) ∧ t ≤ u ⇒ b{i}(s).\n"
+                "rule r{i} source \"rule {i}\": shipment(s, e, D{i}, t) ∧ active(e, \"P{i}\", u) ∧ t ≤ u ∧ \
+                 certified(e, \"PROGRAMME-{}\") ⇒ b{i}(s).\n",
+                i % 13
             ),
             1 => format!(
                 "n = count s {{ shipment(s, _, d, _) ∧ b{}(s) }} ∧ k = sum w {{ weight(x, w) ∧ shipment(x, _, d, _) }} ⇒ per{i}(d, n, k).\n",
                 i - 1
             ),
             2 => format!("subject s {{ \"P{i}\" certified ∧ ¬ b{}(s) ⇒ s{i}. }}\n", i - 2),
-            3 => format!("(b{}(s) ∨ s{}(s)) ∧ weight(s, w) ∧ w > {i}.5 ⇒ heavy{i}(s, w + 1).\n", i - 3, i - 1),
+            3 => format!(
+                "(b{}(s) ∨ s{}(s)) ∧ weight(s, w) ∧ w > {i}.5 ⇒ heavy{i}(s, w + 1.{}, \"a-long-label-{}\").\n",
+                i - 3,
+                i - 1,
+                i % 7,
+                i % 11
+            ),
             4 => format!("shipment(s, e, d, t) ∧ t ≥ 2024-01-{:02} ⇒ late{i}(s, t + {i} days).\n", i % 28 + 1),
-            _ => format!("m = max t {{ shipment(_, e, _, t) }} ∧ active(e, p, _) ⇒ last{i}(e, p, m).\n"),
+            _ => format!(
+                "m = max t {{ shipment(_, e, _, t) }} ∧ active(e, p, _) ∧ tag = \"the-latest-{}\" ⇒ last{i}(e, p, m, tag).\n",
+                i % 5
+            ),
         };
         text.push_str(&rule);
     }
@@ -194,6 +212,17 @@ fn checking_on_several_threads_gives_the_one_thread_result() {
             _ => ("unsafe_variable", 6),
         };
         assert!(one.matches(code).count() >= count, "{}", &one[..300]);
+        if errors != 1 {
+            // Lowering interned the long texts and the decimals (a type error stops before it).
+            for constant in ["a-long-label-3", "the-latest-4", "PROGRAMME-12", "3.5"] {
+                assert!(one.contains(constant), "{constant}");
+            }
+        }
+        if errors == 2 {
+            // Lowering stops at the bad date: the text before it is interned, the one after is not.
+            assert!(one.contains("bad_date") && one.contains("before-a-bad-date"));
+            assert!(!one.contains("after-a-bad-date"));
+        }
         if errors > 0 {
             assert!(one.matches("subject_form_outside_block").count() >= 6);
         }

@@ -6,11 +6,10 @@
 //! checked, and each mismatch is reported once, with the declaration that fixed the expected type.
 //! A column or variable nothing constrains is `text`.
 
-use rustc_hash::FxHashMap as HashMap;
-
 use super::draft::*;
 use super::expand::shown;
 use super::relations::{ColumnInfo, RelationTable};
+use super::varmap::VarMap;
 use crate::diagnostic::Diagnostic;
 use crate::ir::AggregateOp;
 use crate::syntax::ast::Literal;
@@ -26,19 +25,30 @@ pub fn literal_type(l: &Literal) -> ValueType {
     }
 }
 
-pub type VarTypes = HashMap<String, ValueType>;
+/// A draft's variable types, by the names the draft holds.
+pub type VarTypes<'a> = VarMap<'a, ValueType>;
 
 /// Infers column types of undeclared relations and the variable types of every draft.
-pub fn infer(
+///
+/// Rounds visit every draft in order, each one learning from the table as the drafts before it left
+/// it, until a round changes nothing. A draft whose every top-level variable and every column it
+/// touches has a type can learn and teach nothing more (types are only ever added), so later rounds
+/// skip it: the result is the one rounds over every draft give.
+pub fn infer<'a>(
     table: &mut RelationTable,
-    drafts: &[&Draft],
+    drafts: &[&'a Draft],
     aggregates: &[AggregateDraft],
-) -> Vec<VarTypes> {
-    let mut vars: Vec<VarTypes> = vec![HashMap::default(); drafts.len()];
+) -> Vec<VarTypes<'a>> {
+    let mut vars: Vec<VarTypes<'a>> = vec![VarMap::default(); drafts.len()];
+    let mut settled = vec![false; drafts.len()];
     for _round in 0..64 {
         let mut changed = false;
-        for (draft, types) in drafts.iter().zip(vars.iter_mut()) {
-            changed |= infer_draft(table, draft, types);
+        for ((draft, types), settled) in drafts.iter().zip(vars.iter_mut()).zip(&mut settled) {
+            if !*settled {
+                let (draft_changed, draft_settled) = infer_draft(table, draft, types);
+                changed |= draft_changed;
+                *settled = draft_settled;
+            }
         }
         for agg in aggregates {
             changed |= infer_aggregate(table, agg);
@@ -50,15 +60,16 @@ pub fn infer(
     vars
 }
 
-fn infer_draft(table: &mut RelationTable, draft: &Draft, types: &mut VarTypes) -> bool {
+/// One draft's round: whether it changed a type, and whether it is settled (nothing it could learn
+/// or teach is still missing; `false` may be said of a settled draft, never the other way round).
+fn infer_draft<'a>(
+    table: &mut RelationTable,
+    draft: &'a Draft,
+    types: &mut VarTypes<'a>,
+) -> (bool, bool) {
     let mut changed = false;
-    let learn = |types: &mut VarTypes, name: &str, ty: ValueType| {
-        if !types.contains_key(name) {
-            types.insert(name.to_string(), ty);
-            return true;
-        }
-        false
-    };
+    let mut settled = true;
+    let learn = |types: &mut VarTypes<'a>, name: &'a str, ty: ValueType| types.insert_new(name, ty);
     for lit in &draft.body {
         if let DraftLiteral::Atom(a) | DraftLiteral::Negated(a) = lit {
             let Some(rel) = table.get_mut(&a.relation) else {
@@ -82,6 +93,7 @@ fn infer_draft(table: &mut RelationTable, draft: &Draft, types: &mut VarTypes) -
                     }
                     _ => {}
                 }
+                settled &= col.ty.is_some() && typed(arg, types);
             }
         }
     }
@@ -97,6 +109,7 @@ fn infer_draft(table: &mut RelationTable, draft: &Draft, types: &mut VarTypes) -
                 }
                 _ => {}
             }
+            settled &= typed(lhs, types) && typed(rhs, types);
         }
     }
     if let Some(rel) = table.get_mut(&draft.head.relation) {
@@ -112,9 +125,19 @@ fn infer_draft(table: &mut RelationTable, draft: &Draft, types: &mut VarTypes) -
             } else if let (DraftExpr::Var(n, _), Some(ty)) = (arg, col.ty) {
                 changed |= learn(types, n, ty);
             }
+            settled &= col.ty.is_some() && typed(arg, types);
         }
     }
-    changed
+    (changed, settled)
+}
+
+/// Whether `arg` is not a variable without a type (the only variables inference types are the ones
+/// standing alone as an argument or a side of a comparison).
+fn typed(arg: &DraftExpr, types: &VarTypes) -> bool {
+    match arg {
+        DraftExpr::Var(n, _) => types.contains_key(n),
+        _ => true,
+    }
 }
 
 fn infer_aggregate(table: &mut RelationTable, agg: &AggregateDraft) -> bool {
@@ -169,10 +192,10 @@ pub fn expr_type(e: &DraftExpr, types: &VarTypes) -> Option<ValueType> {
 /// Checks every use against the inferred and declared types; reports each mismatch, draft by draft
 /// in order. Each draft is checked on its own, so on several threads they are checked in parallel
 /// and their reports concatenated in order: the same report as one thread gives.
-pub fn check(
+pub fn check<'a>(
     table: &RelationTable,
-    drafts: &[&Draft],
-    vars: &mut [VarTypes],
+    drafts: &[&'a Draft],
+    vars: &mut [VarTypes<'a>],
     diags: &mut Vec<Diagnostic>,
 ) {
     use rayon::prelude::*;
@@ -182,22 +205,25 @@ pub fn check(
         .with_min_len(64)
         .map(|(draft, types)| {
             let mut found = vec![];
-            check_draft(table, draft, types, &mut found);
+            check_draft(table, draft, &draft.variables(), types, &mut found);
             found
         })
         .collect();
     diags.extend(found.into_iter().flatten());
 }
 
-fn check_draft(
+/// Checks one draft (`variables` are its [`Draft::variables`]): its unconstrained variables become
+/// text, and each mismatch is reported.
+pub(super) fn check_draft<'a>(
     table: &RelationTable,
-    draft: &Draft,
-    types: &mut VarTypes,
+    draft: &'a Draft,
+    variables: &[(&'a str, Span)],
+    types: &mut VarTypes<'a>,
     diags: &mut Vec<Diagnostic>,
 ) {
     // Variables nothing constrains are text.
-    for (name, _) in draft.variables() {
-        types.entry(name.to_string()).or_insert(ValueType::Text);
+    for (name, _) in variables {
+        types.insert_new(name, ValueType::Text);
     }
     for lit in &draft.body {
         match lit {

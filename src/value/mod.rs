@@ -351,6 +351,15 @@ impl ValueStore {
         }
     }
 
+    /// The value of `s` when this store can name it without interning anything (the value
+    /// [`ValueStore::text`] would give).
+    pub fn existing_text(&self, s: &str) -> Option<Value> {
+        match text::pack(s) {
+            Some(raw) => Some(Value(raw)),
+            None => self.texts.find(s).map(|id| Value(u64::from(id))),
+        }
+    }
+
     /// The characters of a text value.
     pub fn text_of(&self, v: Value) -> Text<'_> {
         if text::is_inline(v.0) {

@@ -108,3 +108,14 @@ fn days_show_as_jiff_counts_them_across_its_whole_range() {
         }
     }
 }
+
+#[test]
+fn existing_text_names_what_text_would_give_without_interning() {
+    let mut store = ValueStore::new();
+    assert_eq!(store.existing_text("short"), Some(store.text("short")));
+    assert_eq!(store.existing_text("a longer text"), None);
+    assert!(store.interns_nothing());
+    let long = store.text("a longer text");
+    assert_eq!(store.existing_text("a longer text"), Some(long));
+    assert_eq!(store.existing_text("another long text"), None);
+}
