@@ -6,7 +6,9 @@
 use std::io::Write;
 use std::time::Instant;
 
-use accord::ir::{Column, Program, Relation, RelationKind};
+mod support;
+
+use accord::ir::Program;
 use accord::syntax::SourceMap;
 use accord::value::{ValueStore, ValueType};
 
@@ -22,22 +24,8 @@ fn csv_rows_per_second() {
         ("amount", Number),
         ("flagged", Bool),
     ];
-    let relation = Relation {
-        name: "shipment".into(),
-        columns: columns
-            .iter()
-            .map(|(n, t)| Column {
-                name: Some(n.to_string()),
-                ty: *t,
-                optional: false,
-            })
-            .collect(),
-        kind: RelationKind::User,
-        span: None,
-        declared: true,
-        open: false,
-        order: 0,
-    };
+    let columns: Vec<_> = columns.iter().map(|(n, ty)| (Some(*n), *ty)).collect();
+    let relation = support::user_relation("shipment", &columns, 0);
     let program = Program {
         relations: vec![relation],
         ..Program::default()

@@ -55,15 +55,14 @@ pub fn bind(v: u32, expr: Expr) -> Literal {
     }
 }
 
-/// A relation of `program` with the given column types, declared, its columns unnamed.
-pub fn relation(program: &mut Program, name: &str, types: &[ValueType]) -> RelationId {
-    let id = RelationId(program.relations.len() as u32);
-    program.relations.push(Relation {
+/// A declared user relation with the given columns (named or not), at `order` among the relations.
+pub fn user_relation(name: &str, columns: &[(Option<&str>, ValueType)], order: u32) -> Relation {
+    Relation {
         name: name.to_string(),
-        columns: types
+        columns: columns
             .iter()
-            .map(|ty| Column {
-                name: None,
+            .map(|(name, ty)| Column {
+                name: name.map(str::to_string),
                 ty: *ty,
                 optional: false,
             })
@@ -72,8 +71,15 @@ pub fn relation(program: &mut Program, name: &str, types: &[ValueType]) -> Relat
         span: None,
         declared: true,
         open: false,
-        order: id.0,
-    });
+        order,
+    }
+}
+
+/// A relation of `program` with the given column types, declared, its columns unnamed.
+pub fn relation(program: &mut Program, name: &str, types: &[ValueType]) -> RelationId {
+    let id = RelationId(program.relations.len() as u32);
+    let columns: Vec<_> = types.iter().map(|ty| (None, *ty)).collect();
+    program.relations.push(user_relation(name, &columns, id.0));
     id
 }
 

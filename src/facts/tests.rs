@@ -12,22 +12,8 @@ use crate::value::{ValueStore, ValueType};
 use ValueType::{Bool, Date, Number, Text};
 
 pub(super) fn relation(name: &str, columns: &[(&str, ValueType)]) -> Relation {
-    Relation {
-        name: name.to_string(),
-        columns: columns
-            .iter()
-            .map(|(n, ty)| Column {
-                name: Some(n.to_string()),
-                ty: *ty,
-                optional: false,
-            })
-            .collect(),
-        kind: RelationKind::User,
-        span: None,
-        declared: true,
-        open: false,
-        order: 0,
-    }
+    let columns: Vec<_> = columns.iter().map(|(n, ty)| (Some(*n), *ty)).collect();
+    crate::eval::testing::user_relation(name, &columns, 0)
 }
 
 fn program() -> Program {
