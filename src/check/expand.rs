@@ -100,20 +100,29 @@ enum Prim<'a> {
     NotSubject(&'a SubjectAtom, Span),
 }
 
-/// The premise `formula` is when it is one premise that `dnf` turns into one alternative without a
-/// report: an atom, a subject form, a comparison, or a negated atom or subject form outside groups.
+/// The premise `formula` is when it is a single one: an atom, a subject form, a comparison, or a
+/// negated atom or subject form, inside any parentheses. `dnf` gives it as one alternative of one
+/// premise; for anything else, `None`.
 fn single_premise(formula: &Formula) -> Option<Prim<'_>> {
-    match formula {
+    match ungrouped(formula) {
         Formula::Atom(a) => Some(Prim::Atom(a)),
         Formula::Subject(s) => Some(Prim::Subject(s)),
         Formula::Compare(c) => Some(Prim::Compare(c)),
-        Formula::Not(inner, span) => match &**inner {
+        Formula::Not(inner, span) => match ungrouped(inner) {
             Formula::Atom(a) => Some(Prim::NotAtom(a, *span)),
             Formula::Subject(s) => Some(Prim::NotSubject(s, *span)),
             _ => None,
         },
         _ => None,
     }
+}
+
+/// `formula` without the parentheses around it.
+fn ungrouped(mut formula: &Formula) -> &Formula {
+    while let Formula::Group(inner, _) = formula {
+        formula = inner;
+    }
+    formula
 }
 
 impl Expander {
@@ -200,31 +209,26 @@ impl Expander {
 
     fn dnf<'a>(&mut self, formula: &'a Formula) -> Option<Vec<Vec<Prim<'a>>>> {
         Some(match formula {
-            Formula::Atom(a) => vec![vec![Prim::Atom(a)]],
-            Formula::Subject(s) => vec![vec![Prim::Subject(s)]],
-            Formula::Compare(c) => vec![vec![Prim::Compare(c)]],
             Formula::Group(inner, _) => self.dnf(inner)?,
-            Formula::Not(inner, span) => {
-                let mut inner = &**inner;
-                while let Formula::Group(g, _) = inner {
-                    inner = g;
+            Formula::Atom(_) | Formula::Subject(_) | Formula::Compare(_) | Formula::Not(..) => {
+                if let Some(prim) = single_premise(formula) {
+                    return Some(vec![vec![prim]]);
                 }
-                match inner {
-                    Formula::Atom(a) => vec![vec![Prim::NotAtom(a, *span)]],
-                    Formula::Subject(s) => vec![vec![Prim::NotSubject(s, *span)]],
-                    other => {
-                        self.diagnostics.push(
-                            Diagnostic::error("negated_group", "`¬` applies to a single premise")
-                                .label(other.span(), "several premises, or a comparison")
-                                .help(
-                                    "name the combination with a rule of its own and negate that: \
-                                     `p(x) ∧ q(x) ⇒ both(x).` then `¬ both(x)`; negate a comparison \
-                                     by flipping it (`¬ (x < 3)` is `x ≥ 3`)",
-                                ),
-                        );
-                        return None;
-                    }
-                }
+                // Only a negation of something else than an atom or a subject form gets here.
+                let negated = match formula {
+                    Formula::Not(inner, _) => ungrouped(inner),
+                    other => other,
+                };
+                self.diagnostics.push(
+                    Diagnostic::error("negated_group", "`¬` applies to a single premise")
+                        .label(negated.span(), "several premises, or a comparison")
+                        .help(
+                            "name the combination with a rule of its own and negate that: \
+                             `p(x) ∧ q(x) ⇒ both(x).` then `¬ both(x)`; negate a comparison \
+                             by flipping it (`¬ (x < 3)` is `x ≥ 3`)",
+                        ),
+                );
+                return None;
             }
             Formula::Or(parts, _) => {
                 let mut out = vec![];
