@@ -260,7 +260,8 @@ fn display_path(path: &Path) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
-fn collect_accord_files(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Every `.accord` file under `dir`, in the order the directory lists them (callers sort).
+pub(crate) fn collect_accord_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };

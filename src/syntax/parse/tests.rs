@@ -179,30 +179,19 @@ fn read_from(entry: Rule, text: &str) -> Option<String> {
         .map(|items| format!("{items:?}"))
 }
 
-/// Every `.accord` file under the crate's `policies`, `examples` and `tests` directories.
+/// Every `.accord` file under the crate's `policies`, `examples` and `tests` directories, in path
+/// order, with its text.
 fn repository_policies() -> Vec<(std::path::PathBuf, String)> {
-    fn walk(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, String)>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-        paths.sort();
-        for path in paths {
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "accord") {
-                if let Ok(text) = std::fs::read_to_string(&path) {
-                    out.push((path, text));
-                }
-            }
-        }
-    }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut out = vec![];
+    let mut paths = vec![];
     for dir in ["policies", "examples", "tests"] {
-        walk(&root.join(dir), &mut out);
+        crate::workspace::collect_accord_files(&root.join(dir), &mut paths);
     }
-    out
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|path| Some((path.clone(), std::fs::read_to_string(path).ok()?)))
+        .collect()
 }
 
 /// The fast entry `file_fast` and the reference entry `file` read every policy of the repository,
