@@ -17,6 +17,7 @@
 //! - nothing here refers to source text; spans live in the side table [`RuleOrigin`] for diagnostics and
 //!   explanations.
 
+use crate::syntax::ast::SmolStr;
 use crate::syntax::Span;
 use crate::value::{ArithOp, DurationUnit, Value, ValueType};
 
@@ -163,9 +164,9 @@ pub struct PolicyFact {
     pub values: Vec<Value>,
     pub span: Span,
     /// The author's name for the fact (`fact us_mx …:`), if given.
-    pub name: Option<String>,
+    pub name: Option<SmolStr>,
     /// The legal source the fact encodes, if given.
-    pub source: Option<String>,
+    pub source: Option<SmolStr>,
 }
 
 /// A conjunctive rule: when every literal of `body` holds, `head(head_args)` holds.
@@ -190,9 +191,9 @@ pub struct Variable {
 #[derive(Clone, Debug)]
 pub struct RuleOrigin {
     /// The author's name for the rule, if given.
-    pub name: Option<String>,
+    pub name: Option<SmolStr>,
     /// The legal source the rule encodes, if given.
-    pub source: Option<String>,
+    pub source: Option<SmolStr>,
     /// The span of the whole source rule (all disjuncts of a rule share it).
     pub span: Span,
     /// Which disjunct of the source rule this is (0 when it had no disjunction).

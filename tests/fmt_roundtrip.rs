@@ -16,7 +16,7 @@ fn sp() -> Span {
 
 fn name(text: &str) -> Name {
     Name {
-        text: text.to_string(),
+        text: text.into(),
         span: sp(),
     }
 }
@@ -45,12 +45,12 @@ fn relation() -> impl Strategy<Value = Name> {
 fn text_literal() -> impl Strategy<Value = Literal> {
     prop_oneof![
         select(vec!["US", "MX", "NEEC", "EU_AEO", "A1"]).prop_map(|v| Literal::Text {
-            value: v.to_string(),
+            value: v.into(),
             quoted: false,
             span: sp(),
         }),
         "[a-z \"\\\\\n\té∧/]{0,8}".prop_map(|v| Literal::Text {
-            value: v,
+            value: v.into(),
             quoted: true,
             span: sp(),
         }),
@@ -60,8 +60,14 @@ fn text_literal() -> impl Strategy<Value = Literal> {
 fn literal() -> impl Strategy<Value = Literal> {
     prop_oneof![
         text_literal(),
-        "-?[0-9]{1,3}(\\.[0-9]{1,2})?".prop_map(|text| Literal::Number { text, span: sp() }),
-        "20[0-9]{2}-[01][0-9]-[0-3][0-9]".prop_map(|text| Literal::Date { text, span: sp() }),
+        "-?[0-9]{1,3}(\\.[0-9]{1,2})?".prop_map(|text| Literal::Number {
+            text: text.into(),
+            span: sp()
+        }),
+        "20[0-9]{2}-[01][0-9]-[0-3][0-9]".prop_map(|text| Literal::Date {
+            text: text.into(),
+            span: sp()
+        }),
         any::<bool>().prop_map(|value| Literal::Bool { value, span: sp() }),
     ]
 }
@@ -88,12 +94,12 @@ fn subject_atom() -> impl Strategy<Value = SubjectAtom> {
     let qualifier = prop_oneof![
         Just(None),
         select(vec!["NEEC", "c", "CTPAT"]).prop_map(|q| Some(Literal::Text {
-            value: q.to_string(),
+            value: q.into(),
             quoted: false,
             span: sp(),
         })),
         Just(Some(Literal::Text {
-            value: "EU AEO".to_string(),
+            value: "EU AEO".into(),
             quoted: true,
             span: sp(),
         })),
@@ -219,9 +225,15 @@ fn expr() -> BoxedStrategy<Expr> {
 }
 
 fn annotation() -> impl Strategy<Value = Annotation> {
-    let date = "20[0-9]{2}-0[1-9]-1[0-9]".prop_map(|text| Literal::Date { text, span: sp() });
+    let date = "20[0-9]{2}-0[1-9]-1[0-9]".prop_map(|text| Literal::Date {
+        text: text.into(),
+        span: sp(),
+    });
     prop_oneof![
-        "[a-zA-Z .:\"]{0,30}".prop_map(|text| Annotation::Source { text, span: sp() }),
+        "[a-zA-Z .:\"]{0,30}".prop_map(|text| Annotation::Source {
+            text: text.into(),
+            span: sp()
+        }),
         (
             prop::option::of(date.clone()),
             prop::option::of(date),

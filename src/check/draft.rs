@@ -5,7 +5,7 @@
 //! and checks their types; `lower` turns them into [`crate::ir::Rule`]s.
 
 use crate::ir::{AggregateOp, CompareOp, RulePurpose};
-use crate::syntax::ast::{Literal, Name};
+use crate::syntax::ast::{Literal, Name, SmolStr};
 use crate::syntax::Span;
 use crate::value::{ArithOp, DurationUnit};
 
@@ -14,7 +14,7 @@ pub struct Draft {
     pub head: DraftAtom,
     pub body: Vec<DraftLiteral>,
     pub name: Option<Name>,
-    pub source: Option<String>,
+    pub source: Option<SmolStr>,
     pub span: Span,
     pub disjunct: u32,
     pub purpose: RulePurpose,
@@ -25,7 +25,7 @@ pub struct Draft {
 
 #[derive(Clone, Debug)]
 pub struct DraftAtom {
-    pub relation: String,
+    pub relation: SmolStr,
     pub relation_span: Span,
     pub args: Vec<DraftExpr>,
     pub span: Span,
@@ -47,7 +47,7 @@ pub enum DraftLiteral {
 
 #[derive(Clone, Debug)]
 pub enum DraftExpr {
-    Var(String, Span),
+    Var(SmolStr, Span),
     Wildcard(Span),
     Const(Literal),
     Binary {
@@ -139,8 +139,8 @@ impl Draft {
 #[derive(Clone, Debug)]
 pub struct AggregateDraft {
     pub op: AggregateOp,
-    pub input: String,
-    pub output: String,
+    pub input: SmolStr,
+    pub output: SmolStr,
     pub group_len: usize,
     /// Column of `input` holding the aggregated variable (sum, min, max).
     pub target: Option<usize>,

@@ -10,9 +10,12 @@ use rustc_hash::FxHashSet as HashSet;
 use super::draft::*;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{AggregateOp, RulePurpose};
-use crate::syntax::ast::{self, Conclusion, Expr, Formula, Literal, Name, RuleDecl, SubjectAtom};
+use crate::syntax::ast::{
+    self, Conclusion, Expr, Formula, Literal, Name, RuleDecl, SmolStr, SubjectAtom,
+};
 use crate::syntax::Span;
 use crate::value::format_day;
+use smol_str::format_smolstr;
 
 mod chunks;
 mod vars;
@@ -377,7 +380,7 @@ impl Expander {
             Expr::Wildcard(s) => DraftExpr::Wildcard(*s),
             Expr::Literal(l) => DraftExpr::Const(l.clone()),
             Expr::Today(span) => DraftExpr::Const(Literal::Date {
-                text: format_day(self.today),
+                text: format_day(self.today).into(),
                 span: *span,
             }),
             Expr::Paren(inner, _) => self.expr(inner),
@@ -404,7 +407,7 @@ impl Expander {
                 // Placeholder variable; `extract_aggregates` replaces it once the rule is complete.
                 let id = self.pending_base + self.pending.len();
                 self.pending.push((**agg).clone());
-                DraftExpr::Var(format!("\u{0}agg{id}"), agg.span)
+                DraftExpr::Var(format_smolstr!("\u{0}agg{id}"), agg.span)
             }
         }
     }
@@ -426,10 +429,10 @@ impl Expander {
     /// Replaces each aggregate placeholder of `draft` by a join with the aggregate's output relation,
     /// and expands the aggregate's premises into drafts for its input relation.
     fn extract_aggregates(&mut self, mut draft: Draft, subject: Option<&Name>) {
-        let variables: Vec<(String, Span)> = draft
+        let variables: Vec<(SmolStr, Span)> = draft
             .variables()
             .into_iter()
-            .map(|(n, s)| (n.to_string(), s))
+            .map(|(n, s)| (SmolStr::new(n), s))
             .collect();
         let outside: HashSet<&str> = variables
             .iter()
@@ -449,7 +452,10 @@ impl Expander {
             };
             let k = self.next_fresh;
             self.next_fresh += 1;
-            let (input, output) = (format!("__aggregate{k}_input"), format!("__aggregate{k}"));
+            let (input, output) = (
+                format_smolstr!("__aggregate{k}_input"),
+                format_smolstr!("__aggregate{k}"),
+            );
             let mut body_vars = vec![];
             formula_vars(&agg.body, subject, &mut body_vars);
             let target = agg.target.as_ref().map(|t| t.text.clone());
@@ -493,12 +499,12 @@ impl Expander {
                 );
                 continue;
             }
-            let group: Vec<String> = body_vars
+            let group: Vec<SmolStr> = body_vars
                 .iter()
                 .filter(|v| outside.contains(v.as_str()) && Some(*v) != target.as_ref())
                 .cloned()
                 .collect();
-            let others: Vec<String> = body_vars
+            let others: Vec<SmolStr> = body_vars
                 .iter()
                 .filter(|v| !group.contains(v) && Some(*v) != target.as_ref())
                 .cloned()
@@ -524,7 +530,7 @@ impl Expander {
                 }
                 (_, None) => None,
             };
-            let var = |n: &String| DraftExpr::Var(n.clone(), agg.span);
+            let var = |n: &SmolStr| DraftExpr::Var(n.clone(), agg.span);
             let head = DraftAtom {
                 relation: input.clone(),
                 relation_span: agg.span,

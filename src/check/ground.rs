@@ -25,14 +25,14 @@ pub(super) fn lower_fact(
     today: i32,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ir::PolicyFact> {
-    let rel = table.get(&fact.atom.relation.text)?;
+    let rel = table.get(fact.atom.relation.text.as_str())?;
     let mut row = vec![];
     let mut ok = true;
     for (i, arg) in fact.atom.args.iter().enumerate() {
         let lit = match arg {
             ast::Expr::Literal(l) => l.clone(),
             ast::Expr::Today(span) => Literal::Date {
-                text: crate::value::format_day(today),
+                text: crate::value::format_day(today).into(),
                 span: *span,
             },
             other => {
@@ -94,7 +94,7 @@ pub(super) fn lower_fact(
         _ => None,
     });
     ok.then(|| ir::PolicyFact {
-        relation: ids[&fact.atom.relation.text],
+        relation: ids[fact.atom.relation.text.as_str()],
         values: row,
         span: fact.span,
         name,

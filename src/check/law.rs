@@ -12,13 +12,14 @@ use rustc_hash::FxHashMap as HashMap;
 use super::draft::*;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{CompareOp, RulePurpose};
-use crate::syntax::ast::{Annotation, Literal, Name, RuleDecl};
+use crate::syntax::ast::{Annotation, Literal, Name, RuleDecl, SmolStr};
 use crate::syntax::Span;
 use crate::value::format_day;
+use smol_str::format_smolstr;
 
 /// The auxiliary relation holding the tuples of rule `name` that its exceptions withdraw.
-pub fn defeat_relation(name: &str) -> String {
-    format!("__defeated_{name}")
+pub fn defeat_relation(name: &str) -> SmolStr {
+    format_smolstr!("__defeated_{name}")
 }
 
 /// Adds the comparisons of a rule's effective period to its drafts (those with `source_rule == index`).
@@ -64,7 +65,7 @@ pub fn apply_effective(
                     DraftExpr::Var(var.text.clone(), var.span)
                 }
                 None => DraftExpr::Const(Literal::Date {
-                    text: format_day(today),
+                    text: format_day(today).into(),
                     span: *span,
                 }),
             };
@@ -208,7 +209,7 @@ pub fn apply_exceptions(rules: &[NamedRule], drafts: &mut Vec<Draft>, diags: &mu
                         args.push(arg)
                     }
                     other => {
-                        let var = format!("{}head{fresh}", super::expand::AGGREGATE_VAR);
+                        let var = format_smolstr!("{}head{fresh}", super::expand::AGGREGATE_VAR);
                         fresh += 1;
                         let span = other.span();
                         draft.body.push(DraftLiteral::Compare {

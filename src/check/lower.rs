@@ -462,7 +462,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
     }
 
     fn relation(&mut self, atom: &DraftAtom) -> Option<RelationId> {
-        self.relation_ids.get(&atom.relation).copied()
+        self.relation_ids.get(atom.relation.as_str()).copied()
     }
 
     fn constant(&mut self, l: &'d Literal) -> Option<Value> {

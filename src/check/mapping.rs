@@ -122,7 +122,7 @@ impl Checker<'_> {
                     .help("`^name` is a field of the record around the `each` block; use one `^` per level"),
             );
         }
-        let Some(info) = self.table.get(name).filter(|i| !i.auxiliary) else {
+        let Some(info) = self.table.get(name.as_str()).filter(|i| !i.auxiliary) else {
             let names = self
                 .table
                 .iter()
@@ -176,7 +176,7 @@ impl Checker<'_> {
             );
             return None;
         }
-        let relation = *self.relation_ids.get(name)?;
+        let relation = *self.relation_ids.get(name.as_str())?;
         ok.then(|| ir::RecordRow {
             relation,
             fields: row

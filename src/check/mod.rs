@@ -158,7 +158,7 @@ pub fn check(
     }
     for d in &drafts {
         let auxiliary = d.head.relation.starts_with("__");
-        let fresh = !table.contains_key(&d.head.relation);
+        let fresh = !table.contains_key(d.head.relation.as_str());
         conclude(
             &mut table,
             &d.head.relation,
@@ -193,7 +193,7 @@ pub fn check(
         if bad_facts[i] {
             continue;
         }
-        if let Some(rel) = table.get_mut(&f.atom.relation.text) {
+        if let Some(rel) = table.get_mut(f.atom.relation.text.as_str()) {
             for (col, arg) in rel.columns.iter_mut().zip(&f.atom.args) {
                 if let (None, ast::Expr::Literal(l)) = (col.ty, arg) {
                     col.ty = Some(types::literal_type(l));
@@ -304,9 +304,10 @@ fn finish(
     mut diags: Vec<Diagnostic>,
 ) -> Result<Checked, Vec<Diagnostic>> {
     for agg in aggregates {
-        let (Some(input), Some(output)) =
-            (relation_ids.get(&agg.input), relation_ids.get(&agg.output))
-        else {
+        let (Some(input), Some(output)) = (
+            relation_ids.get(agg.input.as_str()),
+            relation_ids.get(agg.output.as_str()),
+        ) else {
             continue;
         };
         if agg.op == ir::AggregateOp::Sum {

@@ -21,7 +21,7 @@ use super::relations::{
 use super::{expand, lower, types};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, Program, RelationId, RelationKind};
-use crate::syntax::ast::{self, Expr, Formula, Literal};
+use crate::syntax::ast::{self, Expr, Formula, Literal, SmolStr};
 use crate::syntax::Span;
 use crate::value::{format_day, Value, ValueStore, ValueType};
 
@@ -114,7 +114,7 @@ pub fn lower_query(
     }
     let head = ast::Atom {
         relation: ast::Name {
-            text: QUERY_HEAD.to_string(),
+            text: SmolStr::new_static(QUERY_HEAD),
             span: formula.span(),
         },
         args: outputs.iter().cloned().map(Expr::Var).collect(),
@@ -185,7 +185,7 @@ pub fn lower_query(
             }
         }
         columns.push(ir::Variable {
-            name: name.text.clone(),
+            name: name.text.to_string(),
             ty: ty.unwrap_or(ValueType::Text),
         });
     }
@@ -228,7 +228,7 @@ pub fn constant_row(
         let literal = match expr {
             Expr::Literal(l) => l.clone(),
             Expr::Today(span) => Literal::Date {
-                text: format_day(today),
+                text: format_day(today).into(),
                 span: *span,
             },
             other => {

@@ -18,9 +18,10 @@ use super::draft::*;
 use super::expand::AGGREGATE_VAR;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::ir::RulePurpose;
-use crate::syntax::ast;
+use crate::syntax::ast::{self, SmolStr};
 use crate::syntax::Span;
 use crate::value::ValueType;
+use smol_str::format_smolstr;
 
 /// What the checker knows of a relation while resolving names.
 #[derive(Clone, Debug)]
@@ -53,7 +54,7 @@ pub(super) fn declare(
     decl: &ast::RelationDecl,
     diags: &mut Vec<Diagnostic>,
 ) {
-    if let Some(existing) = table.get(&decl.name.text) {
+    if let Some(existing) = table.get(decl.name.text.as_str()) {
         diags.push(
             Diagnostic::error(
                 "duplicate_relation",
@@ -93,14 +94,14 @@ pub(super) fn declare(
             diags.push(d);
         }
         columns.push(ColumnInfo {
-            name: Some(c.name.text.clone()),
+            name: Some(c.name.text.to_string()),
             ty,
             span: Some(c.span),
             optional: c.optional,
         });
     }
     table.insert(
-        decl.name.text.clone(),
+        decl.name.text.to_string(),
         RelationInfo {
             columns,
             declared: true,
@@ -152,14 +153,14 @@ pub(super) fn conclude(
 /// Names the columns of an undeclared relation after the variables of the conclusion that introduced
 /// it (`fewer_exams(s)` gets a column `s`), so that tables have headers.
 pub(super) fn name_columns_after(table: &mut RelationTable, head: &DraftAtom) {
-    let Some(info) = table.get_mut(&head.relation) else {
+    let Some(info) = table.get_mut(head.relation.as_str()) else {
         return;
     };
     let mut used = HashSet::default();
     for (col, arg) in info.columns.iter_mut().zip(&head.args) {
         if let DraftExpr::Var(n, _) = arg {
             if !n.starts_with(AGGREGATE_VAR) && used.insert(n.clone()) {
-                col.name = Some(n.clone());
+                col.name = Some(n.to_string());
             }
         }
     }
@@ -171,7 +172,7 @@ pub(super) fn resolve_use(
     atom: &DraftAtom,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
-    let Some(info) = table.get_mut(&atom.relation) else {
+    let Some(info) = table.get_mut(atom.relation.as_str()) else {
         let candidates: Vec<&str> = table
             .keys()
             .map(String::as_str)
@@ -273,13 +274,13 @@ pub(super) fn add_symmetry_rules(
             );
             continue;
         }
-        let var = |i: usize| DraftExpr::Var(format!("c{i}"), info.span);
+        let var = |i: usize| DraftExpr::Var(format_smolstr!("c{i}"), info.span);
         let n = info.columns.len();
         let forward: Vec<DraftExpr> = (0..n).map(var).collect();
         let mut backward = forward.clone();
         backward.swap(0, 1);
         let atom = |args| DraftAtom {
-            relation: name.clone(),
+            relation: SmolStr::new(name),
             relation_span: info.span,
             args,
             span: info.span,
@@ -289,7 +290,7 @@ pub(super) fn add_symmetry_rules(
             head: atom(backward),
             body: vec![DraftLiteral::Atom(atom(forward))],
             name: None,
-            source: Some(format!("`{name}` is declared symmetric")),
+            source: Some(format_smolstr!("`{name}` is declared symmetric")),
             span: info.span,
             disjunct: 0,
             purpose: RulePurpose::Symmetry,

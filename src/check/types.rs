@@ -72,7 +72,7 @@ fn infer_draft<'a>(
     let learn = |types: &mut VarTypes<'a>, name: &'a str, ty: ValueType| types.insert_new(name, ty);
     for lit in &draft.body {
         if let DraftLiteral::Atom(a) | DraftLiteral::Negated(a) = lit {
-            let Some(rel) = table.get_mut(&a.relation) else {
+            let Some(rel) = table.get_mut(a.relation.as_str()) else {
                 continue;
             };
             for (i, arg) in a.args.iter().enumerate() {
@@ -112,7 +112,7 @@ fn infer_draft<'a>(
             settled &= typed(lhs, types) && typed(rhs, types);
         }
     }
-    if let Some(rel) = table.get_mut(&draft.head.relation) {
+    if let Some(rel) = table.get_mut(draft.head.relation.as_str()) {
         for (i, arg) in draft.head.args.iter().enumerate() {
             let Some(col) = rel.columns.get_mut(i) else {
                 continue;
@@ -141,7 +141,7 @@ fn typed(arg: &DraftExpr, types: &VarTypes) -> bool {
 }
 
 fn infer_aggregate(table: &mut RelationTable, agg: &AggregateDraft) -> bool {
-    let Some(input) = table.get(&agg.input) else {
+    let Some(input) = table.get(agg.input.as_str()) else {
         return false;
     };
     let mut wanted: Vec<Option<ValueType>> = input.columns
@@ -156,7 +156,7 @@ fn infer_aggregate(table: &mut RelationTable, agg: &AggregateDraft) -> bool {
             .and_then(|t| input.columns.get(t))
             .and_then(|c| c.ty),
     });
-    let Some(output) = table.get_mut(&agg.output) else {
+    let Some(output) = table.get_mut(agg.output.as_str()) else {
         return false;
     };
     let mut changed = false;
@@ -255,7 +255,7 @@ fn check_atom(
     types: &VarTypes,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let Some(rel) = table.get(&atom.relation) else {
+    let Some(rel) = table.get(atom.relation.as_str()) else {
         return;
     };
     for (i, arg) in atom.args.iter().enumerate() {

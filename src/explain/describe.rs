@@ -58,9 +58,9 @@ pub fn rule_info(ctx: &Context<'_>, rule: RuleId) -> RuleInfo {
     };
     RuleInfo {
         kind,
-        name: r.origin.name.clone(),
+        name: r.origin.name.as_deref().map(String::from),
         location: ctx.sources.location(r.origin.span).to_string(),
-        source: r.origin.source.clone(),
+        source: r.origin.source.as_deref().map(String::from),
         alternative: (r.origin.disjunct > 0).then_some(r.origin.disjunct),
     }
 }
@@ -81,7 +81,8 @@ pub fn exceptions_of(ctx: &Context<'_>, relation: RelationId) -> Vec<String> {
             let name = r
                 .origin
                 .name
-                .clone()
+                .as_deref()
+                .map(String::from)
                 .unwrap_or_else(|| ctx.sources.location(r.origin.span).to_string());
             if !names.contains(&name) {
                 names.push(name);
@@ -157,7 +158,7 @@ pub fn origin_label(
                 Some(n) => format!("fact {n} ({place})"),
                 None => format!("fact ({place})"),
             };
-            return (label, f.source.clone());
+            return (label, f.source.as_deref().map(String::from));
         }
     }
     (format!("fact ({place})"), None)

@@ -174,7 +174,7 @@ pub fn parse_goal(
     for (expr, column) in atom.args.iter().zip(&rel.columns) {
         let (literal_type, value) = match expr {
             Expr::Var(n) => {
-                args.push(GoalArg::Var(n.text.clone()));
+                args.push(GoalArg::Var(n.text.to_string()));
                 continue;
             }
             Expr::Wildcard(_) => {

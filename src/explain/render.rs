@@ -192,7 +192,13 @@ fn failure_item(
                 _ => vec![],
             };
             let fired = match &proof.root.step {
-                Step::Rule { rule, .. } => ctx.program.rule(*rule).origin.name.clone(),
+                Step::Rule { rule, .. } => ctx
+                    .program
+                    .rule(*rule)
+                    .origin
+                    .name
+                    .as_deref()
+                    .map(String::from),
                 _ => None,
             }
             .or_else(|| names.first().cloned())

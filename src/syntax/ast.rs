@@ -10,6 +10,7 @@
 use super::Span;
 pub use crate::ir::{AggregateOp, CompareOp};
 use crate::value::{ArithOp, DurationUnit};
+pub use smol_str::SmolStr;
 
 /// One parsed policy file.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,7 +46,7 @@ impl Item {
 /// A name as written, with its span.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Name {
-    pub text: String,
+    pub text: SmolStr,
     pub span: Span,
 }
 
@@ -100,7 +101,7 @@ pub struct RuleDecl {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Annotation {
     /// `source "…"`: the legal text the rule encodes.
-    Source { text: String, span: Span },
+    Source { text: SmolStr, span: Span },
     /// `effective from DATE until DATE on VAR`: the rule applies only when the decision date (the
     /// variable, or `today` when no variable is named) falls inside the period, bounds included.
     Effective {
@@ -242,17 +243,17 @@ pub struct AggregateExpr {
 pub enum Literal {
     /// `"…"` (unescaped) or a bare upper-case name such as `US`: both are the same text value.
     Text {
-        value: String,
+        value: SmolStr,
         quoted: bool,
         span: Span,
     },
     /// The number's text as written (`42`, `-3`, `2.5`); `check` converts it.
     Number {
-        text: String,
+        text: SmolStr,
         span: Span,
     },
     Date {
-        text: String,
+        text: SmolStr,
         span: Span,
     },
     Bool {

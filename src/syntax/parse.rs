@@ -219,7 +219,7 @@ impl Lower {
     fn name(&self, pair: Pair<Rule>) -> Name {
         Name {
             span: self.span(&pair),
-            text: pair.as_str().to_string(),
+            text: SmolStr::new(pair.as_str()),
         }
     }
 

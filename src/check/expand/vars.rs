@@ -3,14 +3,14 @@
 //!
 //! Invariant: variables come in order of first appearance, each once.
 
-use crate::syntax::ast::{Expr, Formula, Name};
+use crate::syntax::ast::{Expr, Formula, Name, SmolStr};
 
 /// The variables a formula mentions, in order of first appearance (the subject variable for subject
 /// forms; variables inside nested aggregates too).
-pub(super) fn formula_vars(formula: &Formula, subject: Option<&Name>, out: &mut Vec<String>) {
-    let push = |n: &str, out: &mut Vec<String>| {
-        if !out.iter().any(|o| o == n) {
-            out.push(n.to_string());
+pub(super) fn formula_vars(formula: &Formula, subject: Option<&Name>, out: &mut Vec<SmolStr>) {
+    let push = |n: &SmolStr, out: &mut Vec<SmolStr>| {
+        if !out.contains(n) {
+            out.push(n.clone());
         }
     };
     match formula {
@@ -31,7 +31,7 @@ pub(super) fn formula_vars(formula: &Formula, subject: Option<&Name>, out: &mut 
     }
 }
 
-fn expr_vars(expr: &Expr, out: &mut Vec<String>) {
+fn expr_vars(expr: &Expr, out: &mut Vec<SmolStr>) {
     match expr {
         Expr::Var(n) => {
             if !out.contains(&n.text) {

@@ -83,7 +83,7 @@ impl Inline {
             }
             // The grammar only has text qualifiers; another literal cannot come from a parse.
             Some(other) => format!("{} {}", self.literal(other), atom.relation.text),
-            None => atom.relation.text.clone(),
+            None => atom.relation.text.to_string(),
         }
     }
 
@@ -148,7 +148,7 @@ impl Inline {
 
     pub fn expr(&self, expr: &Expr) -> String {
         match expr {
-            Expr::Var(n) => n.text.clone(),
+            Expr::Var(n) => n.text.to_string(),
             Expr::Wildcard(_) => "_".to_string(),
             Expr::Literal(l) => self.literal(l),
             Expr::Today(_) => "today".to_string(),
@@ -208,9 +208,9 @@ impl Inline {
                 value,
                 quoted: false,
                 ..
-            } if crate::value::is_bare_constant(value) => value.clone(),
+            } if crate::value::is_bare_constant(value) => value.to_string(),
             Literal::Text { value, .. } => quote_text(value),
-            Literal::Number { text, .. } | Literal::Date { text, .. } => text.clone(),
+            Literal::Number { text, .. } | Literal::Date { text, .. } => text.to_string(),
             Literal::Bool { value, .. } => value.to_string(),
         }
     }

@@ -114,7 +114,7 @@ impl Lower {
                 let text = pair.as_str();
                 if text.starts_with(|c: char| c.is_ascii_uppercase()) {
                     Ok(Expr::Literal(Literal::Text {
-                        value: text.to_string(),
+                        value: SmolStr::new(text),
                         quoted: false,
                         span,
                     }))
@@ -162,11 +162,11 @@ impl Lower {
         let span = self.span(&pair);
         Ok(match pair.as_rule() {
             Rule::date => Literal::Date {
-                text: pair.as_str().to_string(),
+                text: SmolStr::new(pair.as_str()),
                 span,
             },
             Rule::number => Literal::Number {
-                text: pair.as_str().to_string(),
+                text: SmolStr::new(pair.as_str()),
                 span,
             },
             Rule::boolean => Literal::Bool {
@@ -183,9 +183,12 @@ impl Lower {
     }
 
     /// The value of a `"…"` literal, with escapes resolved.
-    pub(super) fn string(&self, pair: Pair<Rule>) -> Result<String> {
+    pub(super) fn string(&self, pair: Pair<Rule>) -> Result<SmolStr> {
         let span = self.span(&pair);
         let raw = pair.into_inner().next().map(|p| p.as_str()).unwrap_or("");
+        if !raw.contains('\\') {
+            return Ok(SmolStr::new(raw));
+        }
         let mut out = String::with_capacity(raw.len());
         let mut chars = raw.char_indices();
         while let Some((i, c)) = chars.next() {
@@ -214,6 +217,6 @@ impl Lower {
                 None => out.push('\\'),
             }
         }
-        Ok(out)
+        Ok(out.into())
     }
 }

@@ -111,7 +111,7 @@ impl Lower {
                         },
                         _ => Literal::Text {
                             span: self.span(&q),
-                            value: q.as_str().to_string(),
+                            value: SmolStr::new(q.as_str()),
                             quoted: false,
                         },
                     });

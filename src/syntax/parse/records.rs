@@ -96,7 +96,7 @@ impl Lower {
     /// The text of a name written bare (`companies`) or quoted (`"companies.json"`).
     fn string_or_word(&self, pair: Pair<Rule>) -> Result<String> {
         match pair.as_rule() {
-            Rule::string => self.string(pair),
+            Rule::string => self.string(pair).map(String::from),
             _ => Ok(pair.as_str().to_string()),
         }
     }

@@ -23,7 +23,7 @@ impl Lower {
                 let string = self.first(pair)?;
                 let path_span = self.span(&string);
                 Item::Import(Import {
-                    path: self.string(string)?,
+                    path: self.string(string)?.into(),
                     path_span,
                     span,
                 })
@@ -55,7 +55,7 @@ impl Lower {
         let span = self.span(&pair);
         let mut decl = RelationDecl {
             name: Name {
-                text: String::new(),
+                text: SmolStr::default(),
                 span,
             },
             columns: vec![],
@@ -140,14 +140,14 @@ impl Lower {
             .next()
             .ok_or_else(|| internal(self.file, "test").label(span, ""))?;
         let name_span = self.span(&name_pair);
-        let name = self.string(name_pair)?;
+        let name = self.string(name_pair)?.into();
         let mut items = vec![];
         for p in inner {
             let pspan = self.span(&p);
             items.push(match p.as_rule() {
                 Rule::fact => TestItem::Fact(self.fact(p)?),
                 Rule::load_stmt => TestItem::Load {
-                    path: self.string(self.first(p)?)?,
+                    path: self.string(self.first(p)?)?.into(),
                     span: pspan,
                 },
                 Rule::expect_stmt => {
