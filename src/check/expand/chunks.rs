@@ -62,7 +62,12 @@ pub fn expand_rules(today: i32, rules: &[SourceRule], chunk: usize) -> Expansion
             }
         })
         .collect();
-    let mut all = Expansion::default();
+    // Sized once: ten thousand drafts grown by doubling would be copied a dozen times.
+    let mut all = Expansion {
+        drafts: Vec::with_capacity(parts.iter().map(|p| p.drafts.len()).sum()),
+        indices: Vec::with_capacity(rules.len()),
+        ..Expansion::default()
+    };
     for mut part in parts {
         all.drafts.append(&mut part.drafts);
         all.aggregates.append(&mut part.aggregates);

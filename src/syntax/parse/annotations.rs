@@ -32,6 +32,10 @@ impl Lower {
                 .is_some_and(|p| p.as_rule() == Rule::annotation)
             {
                 if let Some(a) = inner.next() {
+                    // Most rules carry one annotation: no room for four (an annotation is large).
+                    if annotations.is_empty() {
+                        annotations.reserve_exact(1);
+                    }
                     annotations.push(self.annotation(a)?);
                 }
             }

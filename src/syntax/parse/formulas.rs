@@ -26,7 +26,8 @@ impl Lower {
                     let only = inner.next().ok_or_else(|| internal(self.file, "formula"))?;
                     return self.formula(only);
                 }
-                let mut parts = vec![];
+                // The operators between the parts are pairs too.
+                let mut parts = Vec::with_capacity(inner.len().div_ceil(2));
                 for p in inner {
                     if !matches!(p.as_rule(), Rule::or_op | Rule::and_op) {
                         parts.push(self.formula(p)?);
