@@ -21,6 +21,11 @@ impl Lower {
     pub(super) fn expr(&self, pair: Pair<Rule>) -> Result<Expr> {
         let span = self.span(&pair);
         match pair.as_rule() {
+            Rule::expr_inner => self.expr(
+                pair.into_inner()
+                    .next()
+                    .ok_or_else(|| internal(self.file, "expr").label(span, ""))?,
+            ),
             Rule::expr => {
                 self.operator_chain(&pair)?;
                 let mut inner = pair.into_inner().peekable();
