@@ -289,6 +289,7 @@ fn the_fast_entry_shortcuts_only_where_an_expression_is_one_term() {
         "a(x) ∧ x = y ⇒ b(x). a(x) ∧ NEEC certified ∧ x = today - 3 days ⇒ b(x).",
         "a ( x , y ) ∧ a( x ,y , ) ∧ a(\tx\n,\r\ny\n) ∧ a( ) ∧ a(,) ∧ a( , ) ⇒ b ( x ).",
         "a(x, // c\n y // d\n) ∧ a(x + 1 , y) ∧ a( (x) , y - 2 ,) ∧ a(x// e\n,y) ⇒ b(x).",
+        "\u{FEFF}a(x)\u{B}∧\u{C}x = 1\r\n⇒\tb(x).\u{FEFF}",
     ];
     for case in cases {
         let fast = read_from(Rule::file_fast, case);
