@@ -61,9 +61,10 @@ pub fn parse_file(file: FileId, text: &str) -> Result<SourceFile, Diagnostic> {
 
 /// How long a piece of a file is (but the last). Small pieces keep pest's token queue, which holds
 /// about 60 bytes per byte of input until the piece is lowered, small and warm in the cache, and
-/// share the work evenly between the cores; 16 to 128 KiB measured alike, and the whole file in four
-/// pieces per core took a quarter more page faults.
-const PIECE_BYTES: usize = 64 << 10;
+/// share the work evenly between the cores. On the 10 000-rule policy 16 KiB took 5 % fewer page
+/// faults than 64 KiB (10.4 k against 11.0 k) for the same instructions; the whole file in four
+/// pieces per core took a quarter more.
+const PIECE_BYTES: usize = 16 << 10;
 
 /// The statements of `text[range]`, read from `entry` (`file` or `file_fast`).
 fn parse_items(
