@@ -191,6 +191,7 @@ pub(crate) fn load_csv(
         types: relation.types(),
         records: 0,
         skipped: 0,
+        spares: vec![],
     };
     // Pipelined: while one window of blocks is converted, the one before it is appended and the one
     // after it is read. The first window is the first block alone, so converting starts at once.
@@ -200,8 +201,10 @@ pub(crate) fn load_csv(
     let mut converted: Vec<csv_rows::Converted> = vec![];
     loop {
         let mut next = vec![];
+        // The buffers of the window appended last round (this round's appends refill the pool).
+        let spares = rows.take_spares(batch.len());
         let (now, end) = rayon::join(
-            || csv_rows::convert_all(&layout, &batch),
+            || csv_rows::convert_all(&layout, &batch, spares),
             || {
                 for block in converted.drain(..) {
                     rows.append(block, values, report);

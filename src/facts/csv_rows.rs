@@ -7,7 +7,8 @@
 //! [`convert`] turns one block's records into rows with its own [`ValueStore`] (texts that are not
 //! packed inline and decimals get ids local to the block), and [`Appender::append`] adds converted blocks,
 //! in file order, to the relation's table: it renumbers rows, re-interns local values in the engine's
-//! store and passes the problems on to the file's report.
+//! store and passes the problems on to the file's report. Block buffers and converted row buffers are
+//! reused for later blocks, so a large file faults in only its table and a few blocks' worth of buffers.
 //!
 //! Invariant: the rows, their origins (file, line, row number) and the problems, with their lines and
 //! byte offsets, are those a single pass over the file gives; only which long texts are interned for
@@ -23,8 +24,10 @@ use super::{FactOrigin, Table};
 use crate::ir::Relation;
 use crate::value::{Value, ValueStore, ValueType};
 
-/// The size blocks are read in, before they are cut at a line end.
-pub(super) const BLOCK_BYTES: usize = 4 << 20;
+/// The size blocks are read in, before they are cut at a line end. Small enough that the blocks in
+/// flight (two windows of two per thread: one converting, one appending or being read) and their row
+/// buffers, all reused from window to window, stay a few MiB: every fresh MiB costs 256 page faults.
+pub(super) const BLOCK_BYTES: usize = 512 << 10;
 
 /// A block of whole records and where it starts in the file.
 pub(super) struct Block {
@@ -174,12 +177,28 @@ pub(super) fn record_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
         .from_reader(bytes)
 }
 
-/// Converts the records of `bytes`, which start at byte `offset` after `lines` lines of the file.
-pub(super) fn convert(layout: &Layout<'_>, bytes: &[u8], offset: usize, lines: u32) -> Converted {
+/// The row buffers of a converted block, empty, kept for a later block (see [`Appender::append`]): a
+/// buffer used again is already faulted in, where a fresh one costs the kernel a page fault and a
+/// page clear per 4 KiB.
+#[derive(Default)]
+pub(super) struct Spare {
+    values: Vec<Value>,
+    origins: Vec<FactOrigin>,
+}
+
+/// Converts the records of `bytes`, which start at byte `offset` after `lines` lines of the file,
+/// into the buffers of `spare`.
+pub(super) fn convert(
+    layout: &Layout<'_>,
+    bytes: &[u8],
+    offset: usize,
+    lines: u32,
+    spare: Spare,
+) -> Converted {
     let mut reader = record_reader(bytes);
     let mut out = Converted {
-        values: vec![],
-        origins: vec![],
+        values: spare.values,
+        origins: spare.origins,
         problems: vec![],
         problem_count: 0,
         records: 0,
@@ -298,11 +317,18 @@ pub(super) fn convert(layout: &Layout<'_>, bytes: &[u8], offset: usize, lines: u
     out
 }
 
-/// Converts `blocks` on every core, in order.
-pub(super) fn convert_all(layout: &Layout<'_>, blocks: &[Block]) -> Vec<Converted> {
+/// Converts `blocks` on every core, in order, into the buffers of `spares` (one per block; fresh ones
+/// when there are fewer).
+pub(super) fn convert_all(
+    layout: &Layout<'_>,
+    blocks: &[Block],
+    mut spares: Vec<Spare>,
+) -> Vec<Converted> {
+    spares.resize_with(blocks.len(), Spare::default);
     blocks
         .par_iter()
-        .map(|b| convert(layout, &b.bytes, b.offset, b.lines))
+        .zip(spares)
+        .map(|(b, spare)| convert(layout, &b.bytes, b.offset, b.lines, spare))
         .collect()
 }
 
@@ -313,12 +339,14 @@ pub(super) struct Appender<'a> {
     /// Records so far (the next block's first row number).
     pub records: u32,
     pub skipped: usize,
+    /// The buffers of blocks appended, for the next blocks to convert into.
+    pub spares: Vec<Spare>,
 }
 
 impl Appender<'_> {
     /// Appends `block` (the next one in file order): its rows with values re-interned in `values`, its
-    /// problems to `report`.
-    pub fn append(&mut self, block: Converted, values: &mut ValueStore, report: &mut FileReport) {
+    /// problems to `report`; its buffers go to [`Appender::spares`].
+    pub fn append(&mut self, mut block: Converted, values: &mut ValueStore, report: &mut FileReport) {
         for p in block.problems {
             report.push(p);
         }
@@ -336,7 +364,7 @@ impl Appender<'_> {
         let first = self.records;
         self.table
             .origins
-            .extend(block.origins.into_iter().map(|o| match o {
+            .extend(block.origins.drain(..).map(|o| match o {
                 FactOrigin::Data { file, line, row } => FactOrigin::Data {
                     file,
                     line,
@@ -346,6 +374,17 @@ impl Appender<'_> {
             }));
         self.records = self.records.saturating_add(block.records);
         self.skipped += block.skipped;
+        block.values.clear();
+        self.spares.push(Spare {
+            values: block.values,
+            origins: block.origins,
+        });
+    }
+
+    /// Up to `n` spare buffers for the next blocks.
+    pub fn take_spares(&mut self, n: usize) -> Vec<Spare> {
+        let keep = self.spares.len().saturating_sub(n);
+        self.spares.split_off(keep)
     }
 }
 
