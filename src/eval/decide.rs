@@ -24,7 +24,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::eval::exec::{Exec, Store, Window};
+use crate::eval::exec::{Exec, Pending, Store, Window};
 use crate::eval::plan::{self, Plan, Version};
 use crate::eval::storage::Rows;
 use crate::eval::{evaluate, EvalError, EvalOptions, Model};
@@ -502,7 +502,7 @@ fn run(
         first_rows: None,
         deadline: None,
         existing,
-        pending,
+        pending: Pending::Rows(pending),
         round,
         pending_limit: options.max_facts,
         below_round: u32::MAX,

@@ -8,7 +8,7 @@
 //! complete before the row's stratum started.
 
 use crate::eval::aggregate;
-use crate::eval::exec::{Exec, ExecError, Store};
+use crate::eval::exec::{Exec, ExecError, Pending, Store};
 use crate::eval::plan::{self, Version};
 use crate::eval::query::missing_indexes;
 use crate::eval::storage::Rows;
@@ -189,7 +189,7 @@ fn instance(
         first_rows: None,
         deadline: None,
         existing: None,
-        pending: &mut pending,
+        pending: Pending::Rows(&mut pending),
         round: 0,
         pending_limit: 0,
         below_round: round,

@@ -4,13 +4,15 @@
 //! matched by probing an index (when the plan asks for one and it exists), by looking a whole row up in
 //! the dedup table (every column bound), or by scanning the atom's row range; negations look up the dedup table (no wildcard) or an index on the non-wildcard columns;
 //! expressions use checked arithmetic. Emitted rows already in the head relation are dropped, the rest
-//! go to a pending [`Rows`] (deduplicated), which the fixpoint later appends to the relation.
+//! go to a pending [`Rows`] (deduplicated), which the fixpoint later appends to the relation, or to a
+//! parallel chunk's buffer that defers deduplication to the relation's adoption ([`Pending`]).
 //!
 //! Invariant: the executor only reads relations, so every row range it is given stays valid while it
 //! runs; a missing index degrades to a scan, never to a wrong answer or a panic.
 
 use std::time::Instant;
 
+use crate::eval::parallel::ChunkRows;
 use crate::eval::plan::{Access, Action, Operand, Plan, Step, Version};
 use crate::eval::storage::{Index, Rows};
 use crate::ir::{Expr, RelationId};
@@ -76,6 +78,15 @@ impl Store<'_> {
     }
 }
 
+/// Where an executor's new rows go.
+pub enum Pending<'a> {
+    /// A buffer that drops repeats as rows come.
+    Rows(&'a mut Rows),
+    /// A parallel chunk's buffer, which may keep repeats for a later deduplication (see
+    /// `parallel::ChunkRows`).
+    Chunk(&'a mut ChunkRows),
+}
+
 /// Everything one run of a plan reads and writes.
 pub struct Exec<'a> {
     pub relations: &'a [Rows],
@@ -88,7 +99,7 @@ pub struct Exec<'a> {
     pub deadline: Option<Instant>,
     /// Emitted rows already here are not new (the head relation), if any.
     pub existing: Option<&'a Rows>,
-    pub pending: &'a mut Rows,
+    pub pending: Pending<'a>,
     pub round: u32,
     /// The most rows `pending` may hold.
     pub pending_limit: usize,
@@ -295,7 +306,13 @@ impl<'a> Exec<'a> {
         {
             return Ok(());
         }
-        if self.pending.insert(row, self.round) && self.pending.len() > self.pending_limit {
+        let full = match &mut self.pending {
+            Pending::Rows(pending) => {
+                pending.insert(row, self.round) && pending.len() > self.pending_limit
+            }
+            Pending::Chunk(chunk) => !chunk.push(row, self.round, self.pending_limit),
+        };
+        if full {
             return Err(ExecError::Full);
         }
         Ok(())

@@ -53,7 +53,7 @@ use crate::facts::{FactOrigin, FactSet, Table};
 use crate::ir::{Literal, Program, RelationId, RuleId};
 use crate::stratify::{stratify, NegativeCycle};
 use crate::value::{ArithmeticError, ValueStore, ValueType};
-use exec::{Exec, ExecError, Store, Window};
+use exec::{Exec, ExecError, Pending, Store, Window};
 use plan::{Plan, Version};
 use storage::Rows;
 
@@ -389,7 +389,7 @@ impl Engine<'_> {
             first_rows: None,
             deadline: self.deadline,
             existing: self.relations.get(relation.index()),
-            pending,
+            pending: Pending::Rows(pending),
             round: self.round,
             pending_limit: self.max_facts.saturating_sub(total),
             below_round: u32::MAX,
@@ -466,7 +466,8 @@ impl Engine<'_> {
                 round: self.round,
                 pending_limit: self.max_facts.saturating_sub(self.facts),
             };
-            if let Some(chunks) = parallel::run(&shared, &plans) {
+            let raw = parallel::adoptable(self.program, &self.relations, &plans).is_some();
+            if let Some(chunks) = parallel::run(&shared, &plans, raw) {
                 self.flush_chunks(&plans, chunks)?;
                 return Ok(());
             }

@@ -15,18 +15,20 @@
 //!
 //! Flushing: when the stratum's relation is still empty (and unindexed), the chunks' buffers are joined
 //! in that same order and adopted whole, deduplicated on every core (`Rows::adopt_derived`) keeping the
-//! first of equal rows; otherwise they are appended one by one.
+//! first of equal rows; otherwise they are appended one by one. A chunk whose buffer is to be adopted
+//! whole keeps its rows as they come, repeats included ([`ChunkRows`]): deduplicating them as they
+//! are emitted would be done again by the adoption.
 
 use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::eval::exec::{Exec, Store, Window};
+use crate::eval::exec::{Exec, Pending, Store, Window};
 use crate::eval::plan::{Plan, Step};
 use crate::eval::storage::Rows;
 use crate::eval::EvalError;
 use crate::ir::{Program, RelationId, RuleId};
-use crate::value::ValueStore;
+use crate::value::{Value, ValueStore};
 
 /// What the chunks read.
 pub(super) struct Shared<'a> {
@@ -61,9 +63,120 @@ pub(super) fn worth_it(plans: &[(RuleId, Plan)], relations: &[Rows], min_rows: u
     rayon::current_num_threads() > 1 && scanned >= min_rows.max(1)
 }
 
+/// A chunk's pending rows. `Raw` keeps rows as they come, repeats included, when the stratum's
+/// relation is to be adopted whole ([`adoptable`]): the adoption deduplicates every chunk's rows at
+/// once, on every core, so deduplicating them here too would be done twice. A raw buffer that passes
+/// the pending limit is deduplicated then and goes on `Distinct`, so the limit still bounds a chunk's
+/// distinct rows and its memory, and a chunk stops at exactly the point a deduplicating buffer would.
+pub(crate) enum ChunkRows {
+    Raw {
+        arity: usize,
+        values: Vec<Value>,
+        rows: usize,
+    },
+    Distinct(Rows),
+}
+
+impl ChunkRows {
+    fn new(arity: usize, raw: bool) -> ChunkRows {
+        if raw {
+            ChunkRows::Raw {
+                arity,
+                values: vec![],
+                rows: 0,
+            }
+        } else {
+            ChunkRows::Distinct(Rows::new(arity))
+        }
+    }
+
+    /// Adds a row derived in `round` (a row of another arity is dropped, as [`Rows::insert`] drops
+    /// it); false when the buffer holds more than `limit` distinct rows.
+    pub(super) fn push(&mut self, row: &[Value], round: u32, limit: usize) -> bool {
+        match self {
+            ChunkRows::Distinct(pending) => !(pending.insert(row, round) && pending.len() > limit),
+            ChunkRows::Raw {
+                arity,
+                values,
+                rows,
+            } => {
+                if row.len() != *arity {
+                    return true;
+                }
+                values.extend_from_slice(row);
+                *rows += 1;
+                if *rows <= limit {
+                    return true;
+                }
+                let distinct = Rows::adopt_derived(*arity, std::mem::take(values), *rows, round);
+                let fits = distinct.len() <= limit;
+                *self = ChunkRows::Distinct(distinct);
+                fits
+            }
+        }
+    }
+
+    /// Rows held, repeats included.
+    fn len(&self) -> usize {
+        match self {
+            ChunkRows::Raw { rows, .. } => *rows,
+            ChunkRows::Distinct(pending) => pending.len(),
+        }
+    }
+
+    fn arity(&self) -> usize {
+        match self {
+            ChunkRows::Raw { arity, .. } => *arity,
+            ChunkRows::Distinct(pending) => pending.arity(),
+        }
+    }
+
+    fn into_values(self) -> Vec<Value> {
+        match self {
+            ChunkRows::Raw { values, .. } => values,
+            ChunkRows::Distinct(pending) => pending.into_values(),
+        }
+    }
+
+    /// The distinct rows, in order, the first of equal rows kept; all of `round`.
+    fn into_rows(self, round: u32) -> Rows {
+        match self {
+            ChunkRows::Raw {
+                arity,
+                values,
+                rows,
+            } => Rows::adopt_derived(arity, values, rows, round),
+            ChunkRows::Distinct(pending) => pending,
+        }
+    }
+}
+
+/// The relation every plan concludes, when it is still empty and unindexed and has columns: it can
+/// take the chunks' buffers whole (see [`super::Engine::flush_chunks`]).
+pub(super) fn adoptable(
+    program: &Program,
+    relations: &[Rows],
+    plans: &[(RuleId, Plan)],
+) -> Option<RelationId> {
+    let relation = program.rule(plans.first()?.0).head;
+    let same = plans
+        .iter()
+        .all(|(id, _)| program.rule(*id).head == relation);
+    let arity = program.relation(relation).arity();
+    let untouched = relations
+        .get(relation.index())
+        .is_some_and(Rows::is_untouched);
+    (same && arity > 0 && untouched).then_some(relation)
+}
+
 /// Runs every plan in chunks; per rule, in order, the chunks' pending buffers in order. `None` when a
-/// chunk stopped (the caller then runs the stratum sequentially).
-pub(super) fn run(shared: &Shared<'_>, plans: &[(RuleId, Plan)]) -> Option<Vec<Vec<Rows>>> {
+/// chunk stopped (the caller then runs the stratum sequentially). With `raw`, the buffers keep
+/// repeats (see [`ChunkRows`]).
+pub(super) fn run(
+    shared: &Shared<'_>,
+    plans: &[(RuleId, Plan)],
+    raw: bool,
+) -> Option<Vec<Vec<ChunkRows>>> {
     let chunks_per_rule = 4 * rayon::current_num_threads();
     let mut tasks: Vec<(usize, Option<(usize, usize)>)> = Vec::new();
     for (p, (_, plan)) in plans.iter().enumerate() {
@@ -79,14 +192,14 @@ pub(super) fn run(shared: &Shared<'_>, plans: &[(RuleId, Plan)]) -> Option<Vec<V
             _ => tasks.push((p, None)),
         }
     }
-    let results: Vec<Option<Rows>> = tasks
+    let results: Vec<Option<ChunkRows>> = tasks
         .par_iter()
         .map(|&(p, first_rows)| {
             let (id, plan) = &plans[p];
-            run_chunk(shared, *id, plan, first_rows)
+            run_chunk(shared, *id, plan, first_rows, raw)
         })
         .collect();
-    let mut out: Vec<Vec<Rows>> = plans.iter().map(|_| Vec::new()).collect();
+    let mut out: Vec<Vec<ChunkRows>> = plans.iter().map(|_| Vec::new()).collect();
     for ((p, _), pending) in tasks.iter().zip(results) {
         out[*p].push(pending?);
     }
@@ -101,25 +214,15 @@ impl super::Engine<'_> {
     pub(super) fn flush_chunks(
         &mut self,
         plans: &[(RuleId, Plan)],
-        chunks: Vec<Vec<Rows>>,
+        chunks: Vec<Vec<ChunkRows>>,
     ) -> Result<(), EvalError> {
-        let heads: Vec<RelationId> = plans
-            .iter()
-            .map(|(id, _)| self.program.rule(*id).head)
-            .collect();
-        let total: usize = chunks.iter().flatten().map(Rows::len).sum();
-        if let Some(&relation) = heads.first() {
+        let total: usize = chunks.iter().flatten().map(ChunkRows::len).sum();
+        if let Some(relation) = adoptable(self.program, &self.relations, plans) {
             let arity = self.program.relation(relation).arity();
-            let whole = heads.iter().all(|h| *h == relation)
-                && arity > 0
-                && chunks.iter().flatten().all(|p| p.arity() == arity)
-                && self.facts.saturating_add(total) <= self.max_facts
-                && self
-                    .relations
-                    .get(relation.index())
-                    .is_some_and(Rows::is_untouched);
+            let whole = chunks.iter().flatten().all(|p| p.arity() == arity)
+                && self.facts.saturating_add(total) <= self.max_facts;
             if whole {
-                let mut buffers = chunks.into_iter().flatten().map(Rows::into_values);
+                let mut buffers = chunks.into_iter().flatten().map(ChunkRows::into_values);
                 let mut values = buffers.next().unwrap_or_default();
                 values.reserve((total * arity).saturating_sub(values.len()));
                 for more in buffers {
@@ -133,9 +236,10 @@ impl super::Engine<'_> {
                 return Ok(());
             }
         }
+        let round = self.round;
         for ((id, _), pendings) in plans.iter().zip(chunks) {
             for pending in pendings {
-                self.flush(self.program.rule(*id).head, pending, Some(*id))?;
+                self.flush(self.program.rule(*id).head, pending.into_rows(round), Some(*id))?;
             }
         }
         Ok(())
@@ -147,9 +251,10 @@ fn run_chunk(
     id: RuleId,
     plan: &Plan,
     first_rows: Option<(usize, usize)>,
-) -> Option<Rows> {
+    raw: bool,
+) -> Option<ChunkRows> {
     let rule = shared.program.rule(id);
-    let mut pending = Rows::new(rule.head_args.len());
+    let mut pending = ChunkRows::new(rule.head_args.len(), raw);
     let mut exec = Exec {
         relations: shared.relations,
         extra_indexes: &[],
@@ -158,7 +263,7 @@ fn run_chunk(
         first_rows,
         deadline: shared.deadline,
         existing: shared.relations.get(rule.head.index()),
-        pending: &mut pending,
+        pending: Pending::Chunk(&mut pending),
         round: shared.round,
         pending_limit: shared.pending_limit,
         below_round: u32::MAX,
@@ -294,6 +399,51 @@ mod tests {
         for threads in [2, 3] {
             let parallel = evaluate_seeded(threads, 1, 50_000, true).expect("evaluates");
             assert_eq!(parallel, sequential);
+        }
+    }
+
+    #[test]
+    fn a_raw_chunk_buffer_holds_what_a_deduplicating_one_holds_and_stops_where_it_stops() {
+        use crate::eval::parallel::ChunkRows;
+        use crate::eval::storage::Rows;
+        use crate::value::Value;
+        // 400 rows with many repeats (40 distinct), in an order where repeats come late too.
+        let rows: Vec<[Value; 2]> = (0..400u64)
+            .map(|i| [Value::from_raw(i * 7 % 40), Value::from_raw(i % 2)])
+            .collect();
+        let distinct = |limit: usize| {
+            let mut reference = Rows::new(2);
+            let mut stopped = None;
+            for (i, row) in rows.iter().enumerate() {
+                if reference.insert(row, 3) && reference.len() > limit {
+                    stopped = Some(i);
+                    break;
+                }
+            }
+            (reference, stopped)
+        };
+        for limit in [0, 1, 10, 39, 40, 41, 100, 399, 400, usize::MAX] {
+            let (reference, stopped) = distinct(limit);
+            let mut raw = ChunkRows::new(2, true);
+            let mut raw_stopped = None;
+            for (i, row) in rows.iter().enumerate() {
+                if !raw.push(row, 3, limit) {
+                    raw_stopped = Some(i);
+                    break;
+                }
+                // A row of another arity is dropped, as a deduplicating buffer drops it.
+                assert!(raw.push(&row[..1], 3, limit));
+            }
+            assert_eq!(raw_stopped, stopped, "limit {limit}");
+            if stopped.is_some() {
+                continue;
+            }
+            let got = raw.into_rows(3);
+            let all = |r: &Rows| -> Vec<(Vec<Value>, u32)> {
+                (0..r.len()).map(|i| (r.row(i).to_vec(), r.round(i))).collect()
+            };
+            assert_eq!(all(&got), all(&reference), "limit {limit}");
+            assert_eq!(got.find(&rows[399]), reference.find(&rows[399]));
         }
     }
 

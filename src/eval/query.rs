@@ -5,7 +5,7 @@
 //! every row of the model. Indexes the model lacks are built for the one query and dropped (an O(rows)
 //! cost per query; [`Model::ensure_index`] keeps one for repeated queries).
 
-use crate::eval::exec::{Exec, ExecError, Store};
+use crate::eval::exec::{Exec, ExecError, Pending, Store};
 use crate::eval::plan::{self, Plan, Version};
 use crate::eval::storage::{Index, Rows};
 use crate::eval::{EvalError, Model};
@@ -90,7 +90,7 @@ fn run(
         first_rows: None,
         deadline: None,
         existing: None,
-        pending: &mut pending,
+        pending: Pending::Rows(&mut pending),
         round: 0,
         pending_limit: usize::MAX,
         below_round: u32::MAX,
