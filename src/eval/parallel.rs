@@ -239,7 +239,11 @@ impl super::Engine<'_> {
         let round = self.round;
         for ((id, _), pendings) in plans.iter().zip(chunks) {
             for pending in pendings {
-                self.flush(self.program.rule(*id).head, pending.into_rows(round), Some(*id))?;
+                self.flush(
+                    self.program.rule(*id).head,
+                    pending.into_rows(round),
+                    Some(*id),
+                )?;
             }
         }
         Ok(())
@@ -440,7 +444,9 @@ mod tests {
             }
             let got = raw.into_rows(3);
             let all = |r: &Rows| -> Vec<(Vec<Value>, u32)> {
-                (0..r.len()).map(|i| (r.row(i).to_vec(), r.round(i))).collect()
+                (0..r.len())
+                    .map(|i| (r.row(i).to_vec(), r.round(i)))
+                    .collect()
             };
             assert_eq!(all(&got), all(&reference), "limit {limit}");
             assert_eq!(got.find(&rows[399]), reference.find(&rows[399]));

@@ -18,7 +18,7 @@ use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 
 use crate::eval::id_table::IdTable;
-use crate::facts::FactOrigin;
+use crate::facts::{FactOrigin, Origins};
 use crate::value::Value;
 
 const NONE: u32 = u32::MAX;
@@ -37,7 +37,7 @@ pub struct Rows {
     arity: usize,
     values: Vec<Value>,
     rounds: Vec<u32>,
-    origins: Vec<FactOrigin>,
+    origins: Origins,
     dedup: IdTable,
     indexes: Vec<Index>,
 }
@@ -71,7 +71,7 @@ impl Rows {
     }
 
     pub fn origin(&self, i: usize) -> Option<FactOrigin> {
-        self.origins.get(i).copied()
+        self.origins.get(i)
     }
 
     /// The id of a row equal to `row`, if any.
@@ -129,7 +129,7 @@ impl Rows {
     /// The base facts of a whole table, deduplicated in place (the first of equal rows stays), without
     /// copying the values. `values` holds `arity` values per origin; a ragged tail is dropped. The dedup
     /// table of a large table is built on every core.
-    pub fn adopt(arity: usize, values: Vec<Value>, origins: Vec<FactOrigin>) -> Rows {
+    pub fn adopt(arity: usize, values: Vec<Value>, origins: Origins) -> Rows {
         let n = match values.len().checked_div(arity) {
             Some(rows) => origins.len().min(rows),
             None => origins.len().min(1),
@@ -144,7 +144,7 @@ impl Rows {
             Some(whole) => rows.min(whole),
             None => rows.min(1),
         };
-        Rows::distinct(arity, values, vec![], n, round)
+        Rows::distinct(arity, values, Origins::new(), n, round)
     }
 
     /// The first `n` rows of `values`, without repeats (the first of equal rows stays), all of `round`;
@@ -152,7 +152,7 @@ impl Rows {
     fn distinct(
         arity: usize,
         mut values: Vec<Value>,
-        mut origins: Vec<FactOrigin>,
+        mut origins: Origins,
         n: usize,
         round: u32,
     ) -> Rows {
@@ -165,18 +165,18 @@ impl Rows {
             kept = n;
         } else {
             let mut repeats_left = repeats.iter().peekable();
-            for i in 0..n {
+            let mut kept_origins = Origins::new();
+            for (i, origin) in (0..n).zip(origins.iter().map(Some).chain(std::iter::repeat(None))) {
                 if repeats_left.next_if_eq(&&(i as u32)).is_some() {
                     continue;
                 }
                 if kept != i {
                     values.copy_within(i * arity..(i + 1) * arity, kept * arity);
-                    if let Some(origin) = origins.get(i).copied() {
-                        origins[kept] = origin;
-                    }
                 }
+                kept_origins.extend(origin);
                 kept += 1;
             }
+            origins = kept_origins;
             dedup.close_gaps(&repeats);
         }
         values.truncate(kept * arity);
@@ -286,7 +286,7 @@ impl Rows {
     pub fn heap_bytes(&self) -> usize {
         self.values.capacity() * 8
             + self.rounds.capacity() * 4
-            + self.origins.capacity() * std::mem::size_of::<FactOrigin>()
+            + self.origins.heap_bytes()
             + self.dedup.capacity() * 5
             + self.indexes.iter().map(Index::heap_bytes).sum::<usize>()
     }
@@ -510,7 +510,7 @@ mod tests {
         assert!(!rows.insert(&[v(3), v(4)], 1));
         assert!(rows.insert(&[v(7), v(8)], 1));
         assert_eq!(rows.origin(3), None);
-        let empty = Rows::adopt(0, vec![], vec![origin(0), origin(1)]);
+        let empty = Rows::adopt(0, vec![], [origin(0), origin(1)].into_iter().collect());
         assert_eq!(empty.len(), 1);
     }
 

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use super::convert;
 use super::report::{FileReport, Place, Problem, MAX_REPORTED};
-use super::{FactOrigin, Table};
+use super::{FactOrigin, Origins, Table};
 use crate::ir::Relation;
 use crate::value::{Value, ValueStore, ValueType};
 
@@ -156,7 +156,7 @@ pub(super) struct Layout<'a> {
 pub(super) struct Converted {
     values: Vec<Value>,
     /// Row numbers count from the block's first record.
-    origins: Vec<FactOrigin>,
+    origins: Origins,
     /// The first [`MAX_REPORTED`] problems, and how many there were.
     problems: Vec<Problem>,
     problem_count: usize,
@@ -183,7 +183,7 @@ pub(super) fn record_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
 #[derive(Default)]
 pub(super) struct Spare {
     values: Vec<Value>,
-    origins: Vec<FactOrigin>,
+    origins: Origins,
 }
 
 /// Converts the records of `bytes`, which start at byte `offset` after `lines` lines of the file,
@@ -346,7 +346,12 @@ pub(super) struct Appender<'a> {
 impl Appender<'_> {
     /// Appends `block` (the next one in file order): its rows with values re-interned in `values`, its
     /// problems to `report`; its buffers go to [`Appender::spares`].
-    pub fn append(&mut self, mut block: Converted, values: &mut ValueStore, report: &mut FileReport) {
+    pub fn append(
+        &mut self,
+        mut block: Converted,
+        values: &mut ValueStore,
+        report: &mut FileReport,
+    ) {
         for p in block.problems {
             report.push(p);
         }
@@ -364,17 +369,18 @@ impl Appender<'_> {
         let first = self.records;
         self.table
             .origins
-            .extend(block.origins.drain(..).map(|o| match o {
+            .append_mapped(&block.origins, |o| match o {
                 FactOrigin::Data { file, line, row } => FactOrigin::Data {
                     file,
                     line,
                     row: row.saturating_add(first),
                 },
                 other => other,
-            }));
+            });
         self.records = self.records.saturating_add(block.records);
         self.skipped += block.skipped;
         block.values.clear();
+        block.origins.clear();
         self.spares.push(Spare {
             values: block.values,
             origins: block.origins,
@@ -530,7 +536,12 @@ mod tests {
                 row.map(|(v, ty)| values.display(*ty, *v)).collect()
             })
             .collect();
-        (format!("{report:?}"), rows, table.origins.clone(), skipped)
+        (
+            format!("{report:?}"),
+            rows,
+            table.origins.iter().collect(),
+            skipped,
+        )
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //! Invariant: `tables[r].values.len() == tables[r].arity * tables[r].origins.len()`, and every value has
 //! the declared type of its column.
 //!
+//! Origins are kept as runs of consecutive lines ([`Origins`]), not one per row.
+//!
 //! Modules: [`load()`] is the entry point (paths → `FactSet`; [`load_with`] also reports
 //! [`Progress`]); `csv`, `json` (canonical JSON, JSON Lines) and `records` (record-shaped JSON through
 //! a policy's `records` mapping) read one file each; `convert` turns a datum into a typed [`Value`];
@@ -21,11 +23,13 @@ mod infer;
 pub mod inspect;
 mod json;
 mod load;
+mod origins;
 mod records;
 mod report;
 mod scan;
 
 pub use load::{load, load_with, NoProgress, Progress};
+pub use origins::Origins;
 
 use crate::ir::{Program, RelationId};
 use crate::syntax::Span;
@@ -48,7 +52,7 @@ pub enum FactOrigin {
 pub struct Table {
     pub arity: usize,
     pub values: Vec<Value>,
-    pub origins: Vec<FactOrigin>,
+    pub origins: Origins,
 }
 
 impl Table {
@@ -56,7 +60,7 @@ impl Table {
         Table {
             arity,
             values: vec![],
-            origins: vec![],
+            origins: Origins::new(),
         }
     }
 
@@ -79,7 +83,9 @@ impl Table {
     }
 
     pub fn rows(&self) -> impl Iterator<Item = (&[Value], FactOrigin)> + '_ {
-        (0..self.len()).map(move |i| (self.row(i), self.origins[i]))
+        (0..self.len())
+            .map(move |i| self.row(i))
+            .zip(self.origins.iter())
     }
 }
 
@@ -150,15 +156,14 @@ impl FactSet {
                 continue;
             }
             mine.values.extend(theirs.values);
-            mine.origins
-                .extend(theirs.origins.into_iter().map(|o| match o {
-                    FactOrigin::Data { file, line, row } => FactOrigin::Data {
-                        file: file + offset,
-                        line,
-                        row,
-                    },
-                    other => other,
-                }));
+            mine.origins.append_mapped(&theirs.origins, |o| match o {
+                FactOrigin::Data { file, line, row } => FactOrigin::Data {
+                    file: file + offset,
+                    line,
+                    row,
+                },
+                other => other,
+            });
         }
     }
 }

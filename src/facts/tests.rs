@@ -168,7 +168,7 @@ fn canonical_json_round_trips() {
     assert_eq!(facts.files.len(), 1);
     let certified = facts.table(l.program.relation_id("certified").unwrap());
     assert_eq!(
-        certified.origins[1],
+        certified.origins.get(1).unwrap(),
         FactOrigin::Data {
             file: 0,
             line: 2,
@@ -191,7 +191,7 @@ fn json_lines_round_trip() {
     let facts = l.result.as_ref().unwrap();
     let certified = facts.table(l.program.relation_id("certified").unwrap());
     assert_eq!(
-        certified.origins[1],
+        certified.origins.get(1).unwrap(),
         FactOrigin::Data {
             file: 0,
             line: 4,
@@ -215,7 +215,7 @@ fn csv_round_trips_with_bom_crlf_quotes_and_any_column_order() {
     let facts = l.result.as_ref().unwrap();
     let certified = facts.table(l.program.relation_id("certified").unwrap());
     assert_eq!(
-        certified.origins[1],
+        certified.origins.get(1).unwrap(),
         FactOrigin::Data {
             file: 0,
             line: 3,
