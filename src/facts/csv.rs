@@ -16,7 +16,8 @@
 
 use std::path::Path;
 
-use super::csv_rows::{self, field, Blocks, Layout};
+use super::csv_blocks::{Block, Blocks};
+use super::csv_rows::{self, field, Layout};
 use super::json::signature;
 use super::report::{FileReport, Place, Problem};
 use super::FactSet;
@@ -26,7 +27,7 @@ use crate::value::ValueStore;
 
 /// Loads the CSV file read by `blocks` (at `path`, shown as `name`) into `facts`; returns the relation
 /// and the number of rows skipped for an empty optional column. The caller chooses the block size
-/// (`load` sizes it to the file, at most [`super::csv_rows::BLOCK_BYTES`]; tests use small ones).
+/// (`load` sizes it to the file, at most [`super::csv_blocks::BLOCK_BYTES`]; tests use small ones).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn load_csv(
     path: &Path,
@@ -244,7 +245,7 @@ fn empty_file(name: &str, relation: &crate::ir::Relation) -> Problem {
 /// Reads blocks into `batch` until it holds `window`; whether the file ended (or failed to read).
 fn fill(
     blocks: &mut Blocks<impl std::io::Read + Send>,
-    batch: &mut Vec<csv_rows::Block>,
+    batch: &mut Vec<Block>,
     window: usize,
     name: &str,
     report: &mut FileReport,

@@ -28,7 +28,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::csv::load_csv;
-use super::csv_rows::{Blocks, BLOCK_BYTES};
+use super::csv_blocks::{Blocks, BLOCK_BYTES};
 use super::json::{load_json, load_lines, Sink};
 use super::records::load_record_lines;
 use super::report::{FileReport, Place, Problem};

@@ -18,6 +18,7 @@
 
 pub(crate) mod convert;
 mod csv;
+mod csv_blocks;
 mod csv_rows;
 mod infer;
 pub mod inspect;
