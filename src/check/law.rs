@@ -22,12 +22,44 @@ pub fn defeat_relation(name: &str) -> SmolStr {
     format_smolstr!("__defeated_{name}")
 }
 
-/// Adds the comparisons of a rule's effective period to its drafts (those with `source_rule == index`).
+/// Where each source rule's drafts are in a list of drafts, found in one pass: a rule's drafts are
+/// not found by scanning all of them, which for ten thousand dated rules, or exceptions, would cost
+/// ten thousand squared.
+pub struct DraftsByRule {
+    /// `(source_rule, position)`, sorted.
+    entries: Vec<(usize, usize)>,
+}
+
+impl DraftsByRule {
+    pub fn new(drafts: &[Draft]) -> DraftsByRule {
+        let mut entries: Vec<(usize, usize)> = drafts
+            .iter()
+            .enumerate()
+            .map(|(position, d)| (d.source_rule, position))
+            .collect();
+        // Drafts come nearly in rule order, which the sort finds as runs.
+        entries.sort_unstable();
+        DraftsByRule { entries }
+    }
+
+    /// The positions of the drafts of source rule `rule`, in ascending order.
+    pub fn of(&self, rule: usize) -> impl Iterator<Item = usize> + '_ {
+        let start = self.entries.partition_point(|(r, _)| *r < rule);
+        self.entries[start..]
+            .iter()
+            .take_while(move |(r, _)| *r == rule)
+            .map(|(_, position)| *position)
+    }
+}
+
+/// Adds the comparisons of a rule's effective period to its drafts (those with `source_rule == index`,
+/// found through `by_rule`).
 pub fn apply_effective(
     rule: &RuleDecl,
     index: usize,
     today: i32,
     drafts: &mut [Draft],
+    by_rule: &DraftsByRule,
     diags: &mut Vec<Diagnostic>,
 ) {
     for annotation in &rule.annotations {
@@ -48,7 +80,8 @@ pub fn apply_effective(
             );
             continue;
         }
-        for draft in drafts.iter_mut().filter(|d| d.source_rule == index) {
+        for position in by_rule.of(index) {
+            let draft = &mut drafts[position];
             let date = match on {
                 Some(var) => {
                     if !draft.variables().iter().any(|(n, _)| *n == var.text) {
@@ -100,6 +133,7 @@ pub fn apply_exceptions(rules: &[NamedRule], drafts: &mut Vec<Draft>, diags: &mu
     let by_name: HashMap<&str, &NamedRule> =
         rules.iter().map(|r| (r.name.text.as_str(), r)).collect();
     let names: Vec<&str> = rules.iter().map(|r| r.name.text.as_str()).collect();
+    let by_rule = DraftsByRule::new(drafts);
     let mut ok = true;
     for rule in rules {
         for base in &rule.exceptions_to {
@@ -127,17 +161,9 @@ pub fn apply_exceptions(rules: &[NamedRule], drafts: &mut Vec<Draft>, diags: &mu
                 ok = false;
                 continue;
             }
-            let exception_heads: Vec<&DraftAtom> = drafts
-                .iter()
-                .filter(|d| d.source_rule == rule.index)
-                .map(|d| &d.head)
-                .collect();
-            let base_heads: Vec<&DraftAtom> = drafts
-                .iter()
-                .filter(|d| d.source_rule == base_rule.index)
-                .map(|d| &d.head)
-                .collect();
-            if let (Some(e), Some(b)) = (exception_heads.first(), base_heads.first()) {
+            let exception_head = by_rule.of(rule.index).next().map(|p| &drafts[p].head);
+            let base_head = by_rule.of(base_rule.index).next().map(|p| &drafts[p].head);
+            if let (Some(e), Some(b)) = (exception_head, base_head) {
                 if let Some(reason) = cannot_match(e, b) {
                     diags.push(
                         Diagnostic::error(
@@ -174,8 +200,8 @@ pub fn apply_exceptions(rules: &[NamedRule], drafts: &mut Vec<Draft>, diags: &mu
     let mut added = vec![];
     for rule in rules.iter().filter(|r| !r.exceptions_to.is_empty()) {
         for base in &rule.exceptions_to {
-            for draft in drafts.iter().filter(|d| d.source_rule == rule.index) {
-                let mut d = draft.clone();
+            for position in by_rule.of(rule.index) {
+                let mut d = drafts[position].clone();
                 d.head.relation = defeat_relation(&base.text);
                 d.purpose = RulePurpose::Exception;
                 added.push(d);
@@ -199,8 +225,10 @@ pub fn apply_exceptions(rules: &[NamedRule], drafts: &mut Vec<Draft>, diags: &mu
         .collect();
     drafts.retain(|d| !exceptions.contains(&d.source_rule));
     drafts.extend(added);
+    let by_rule = DraftsByRule::new(drafts);
     for (name, index) in bases {
-        for draft in drafts.iter_mut().filter(|d| d.source_rule == index) {
+        for position in by_rule.of(index) {
+            let draft = &mut drafts[position];
             let mut fresh = 0;
             let mut args = vec![];
             for arg in draft.head.args.clone() {

@@ -123,8 +123,16 @@ pub fn check(
             unique_name(&mut names, n, &mut diags);
         }
     }
+    let by_rule = law::DraftsByRule::new(&drafts);
     for (rule, index) in &rules {
-        law::apply_effective(rule, *index, options.today, &mut drafts, &mut diags);
+        law::apply_effective(
+            rule,
+            *index,
+            options.today,
+            &mut drafts,
+            &by_rule,
+            &mut diags,
+        );
         let exceptions_to: Vec<&ast::Name> = rule
             .annotations
             .iter()

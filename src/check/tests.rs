@@ -234,3 +234,42 @@ fn checking_on_several_threads_gives_the_one_thread_result() {
         }
     }
 }
+
+#[test]
+fn drafts_by_rule_finds_what_a_scan_finds() {
+    // Disjunctions give a rule several drafts; aggregates give drafts of their own, numbered after
+    // their rule and placed before its drafts, so the drafts are not in rule order.
+    let text = "relation a(x: number, y: number).\n\
+        a(x, y) ∨ a(y, x) ⇒ b(x).\n\
+        n = count y { a(x, y) ∨ a(y, x) } ∧ a(x, _) ⇒ c(x, n).\n\
+        a(x, _) ⇒ d(x).\n\
+        m = max y { a(x, y) } ∧ k = count { a(x, _) } ∧ a(x, _) ⇒ e(x, m, k).\n\
+        a(x, y) ∨ a(x, x) ∨ a(y, y) ⇒ f(x).\n";
+    let mut sources = SourceMap::new();
+    let (policy, diags) = crate::workspace::parse_text("test.accord", text, &mut sources);
+    assert!(diags.is_empty(), "{diags:?}");
+    let rules: Vec<(&ast::RuleDecl, Option<&ast::Name>)> = policy.files[0]
+        .1
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Rule(r) => Some((r, None)),
+            _ => None,
+        })
+        .collect();
+    let drafts = expand::expand_rules(20000, &rules, 2).drafts;
+    assert!(
+        drafts
+            .windows(2)
+            .any(|w| w[0].source_rule > w[1].source_rule),
+        "the test needs drafts out of rule order"
+    );
+    let by_rule = law::DraftsByRule::new(&drafts);
+    let highest = drafts.iter().map(|d| d.source_rule).max().unwrap_or(0);
+    for rule in 0..=highest + 1 {
+        let scanned: Vec<usize> = (0..drafts.len())
+            .filter(|&p| drafts[p].source_rule == rule)
+            .collect();
+        assert_eq!(by_rule.of(rule).collect::<Vec<_>>(), scanned, "rule {rule}");
+    }
+}
