@@ -466,9 +466,10 @@ impl Engine<'_> {
                 round: self.round,
                 pending_limit: self.max_facts.saturating_sub(self.facts),
             };
-            let raw = parallel::adoptable(self.program, &self.relations, &plans).is_some();
-            if let Some(chunks) = parallel::run(&shared, &plans, raw) {
-                self.flush_chunks(&plans, chunks)?;
+            // Decided once: the chunks keep raw rows exactly when their buffers may be adopted whole.
+            let adopt = parallel::adoptable(self.program, &self.relations, &plans);
+            if let Some(chunks) = parallel::run(&shared, &plans, adopt.is_some()) {
+                self.flush_chunks(&plans, chunks, adopt)?;
                 return Ok(());
             }
         }

@@ -211,13 +211,15 @@ impl super::Engine<'_> {
     /// rule concludes one relation, still empty and without indexes, and all the rows fit under the
     /// limit, the buffers are joined and adopted whole, deduplicated on every core; the first of equal
     /// rows stays, so the relation gets the rows, in the order, that flushing one by one gives.
+    /// `adopt` is what [`adoptable`] said before the chunks ran (the run changes no relation).
     pub(super) fn flush_chunks(
         &mut self,
         plans: &[(RuleId, Plan)],
         chunks: Vec<Vec<ChunkRows>>,
+        adopt: Option<RelationId>,
     ) -> Result<(), EvalError> {
         let total: usize = chunks.iter().flatten().map(ChunkRows::len).sum();
-        if let Some(relation) = adoptable(self.program, &self.relations, plans) {
+        if let Some(relation) = adopt {
             let arity = self.program.relation(relation).arity();
             let whole = chunks.iter().flatten().all(|p| p.arity() == arity)
                 && self.facts.saturating_add(total) <= self.max_facts;
