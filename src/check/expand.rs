@@ -14,7 +14,6 @@ use crate::syntax::ast::{
     self, Conclusion, Expr, Formula, Literal, Name, RuleDecl, SmolStr, SubjectAtom,
 };
 use crate::syntax::Span;
-use crate::value::format_day;
 use smol_str::format_smolstr;
 
 mod chunks;
@@ -379,10 +378,7 @@ impl Expander {
             Expr::Var(n) => DraftExpr::Var(n.text.clone(), n.span),
             Expr::Wildcard(s) => DraftExpr::Wildcard(*s),
             Expr::Literal(l) => DraftExpr::Const(l.clone()),
-            Expr::Today(span) => DraftExpr::Const(Literal::Date {
-                text: format_day(self.today).into(),
-                span: *span,
-            }),
+            Expr::Today(span) => DraftExpr::Const(Literal::day(self.today, *span)),
             Expr::Paren(inner, _) => self.expr(inner),
             Expr::Binary { op, lhs, rhs, span } => DraftExpr::Binary {
                 op: *op,

@@ -31,10 +31,7 @@ pub(super) fn lower_fact(
     for (i, arg) in fact.atom.args.iter().enumerate() {
         let lit = match arg {
             ast::Expr::Literal(l) => l.clone(),
-            ast::Expr::Today(span) => Literal::Date {
-                text: crate::value::format_day(today).into(),
-                span: *span,
-            },
+            ast::Expr::Today(span) => Literal::day(today, *span),
             other => {
                 let (message, help) = match other {
                     ast::Expr::Var(n) => (

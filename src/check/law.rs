@@ -14,7 +14,6 @@ use crate::diagnostic::Diagnostic;
 use crate::ir::{CompareOp, RulePurpose};
 use crate::syntax::ast::{Annotation, Literal, Name, RuleDecl, SmolStr};
 use crate::syntax::Span;
-use crate::value::format_day;
 use smol_str::format_smolstr;
 
 /// The auxiliary relation holding the tuples of rule `name` that its exceptions withdraw.
@@ -97,10 +96,7 @@ pub fn apply_effective(
                     }
                     DraftExpr::Var(var.text.clone(), var.span)
                 }
-                None => DraftExpr::Const(Literal::Date {
-                    text: format_day(today).into(),
-                    span: *span,
-                }),
+                None => DraftExpr::Const(Literal::day(today, *span)),
             };
             for (op, bound) in [(CompareOp::Ge, from), (CompareOp::Le, until)] {
                 if let Some(bound) = bound {

@@ -23,7 +23,7 @@ use crate::diagnostic::Diagnostic;
 use crate::ir::{self, Program, RelationId, RelationKind};
 use crate::syntax::ast::{self, Expr, Formula, Literal, SmolStr};
 use crate::syntax::Span;
-use crate::value::{format_day, Value, ValueStore, ValueType};
+use crate::value::{Value, ValueStore, ValueType};
 
 /// The relation name a query's synthetic rule concludes (not a name an author can write).
 const QUERY_HEAD: &str = "__query";
@@ -227,10 +227,7 @@ pub fn constant_row(
     for (expr, column) in row.iter().zip(columns) {
         let literal = match expr {
             Expr::Literal(l) => l.clone(),
-            Expr::Today(span) => Literal::Date {
-                text: format_day(today).into(),
-                span: *span,
-            },
+            Expr::Today(span) => Literal::day(today, *span),
             other => {
                 let message = match other {
                     Expr::Var(n) => {

@@ -267,6 +267,15 @@ pub enum Literal {
 }
 
 impl Literal {
+    /// The date of day number `day` (days since 1970-01-01) as the author would write it: what
+    /// `today` stands for once the evaluation date is known.
+    pub fn day(day: i32, span: Span) -> Literal {
+        Literal::Date {
+            text: smol_str::format_smolstr!("{}", crate::value::DayText(day)),
+            span,
+        }
+    }
+
     pub fn span(&self) -> Span {
         match self {
             Literal::Text { span, .. }
