@@ -339,19 +339,19 @@ fn item() -> impl Strategy<Value = Item> {
                 open,
                 span: sp(),
             })),
-        3 => plain_fact().prop_map(Item::Fact),
+        3 => plain_fact().prop_map(|f| Item::Fact(Box::new(f))),
         1 => (
             select(vec!["us_mx", "f1"]).prop_map(name),
             prop::collection::vec(annotation(), 0..3),
             atom_of(term())
         )
-            .prop_map(|(n, annotations, atom)| Item::Fact(FactDecl {
+            .prop_map(|(n, annotations, atom)| Item::Fact(Box::new(FactDecl {
                 name: Some(n),
                 annotations,
                 atom,
                 span: sp(),
-            })),
-        3 => rule(false).prop_map(Item::Rule),
+            }))),
+        3 => rule(false).prop_map(|r| Item::Rule(Box::new(r))),
         1 => (
             select(vec!["c", "s"]).prop_map(name),
             prop::collection::vec(rule(true), 0..3)

@@ -253,7 +253,7 @@ fn drafts_by_rule_finds_what_a_scan_finds() {
         .items
         .iter()
         .filter_map(|item| match item {
-            Item::Rule(r) => Some((r, None)),
+            Item::Rule(r) => Some((&**r, None)),
             _ => None,
         })
         .collect();

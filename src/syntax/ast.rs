@@ -26,8 +26,8 @@ pub struct SourceFile {
 pub enum Item {
     Import(Import),
     Relation(RelationDecl),
-    Fact(FactDecl),
-    Rule(RuleDecl),
+    Fact(Box<FactDecl>),
+    Rule(Box<RuleDecl>),
     Subject(SubjectBlock),
     Test(TestBlock),
     Records(RecordsDecl),

@@ -86,12 +86,12 @@ impl<'a> Node<'a> {
 
     /// The atom of a fact without a name: such facts line up in columns with their neighbours.
     fn plain_fact(&self) -> Option<&'a Atom> {
-        match self {
-            Node::Item(Item::Fact(f)) | Node::Test(TestItem::Fact(f)) if f.name.is_none() => {
-                Some(&f.atom)
-            }
-            _ => None,
-        }
+        let fact: &FactDecl = match self {
+            Node::Item(Item::Fact(f)) => f,
+            Node::Test(TestItem::Fact(f)) => f,
+            _ => return None,
+        };
+        fact.name.is_none().then_some(&fact.atom)
     }
 }
 
@@ -320,7 +320,8 @@ impl<'t> Layout<'t> {
             }
             Node::Item(Item::Relation(r)) => self.relation(r, inside, indent),
             Node::Item(Item::Fact(f)) => self.fact(f, inside, indent),
-            Node::Item(Item::Rule(r)) | Node::Rule(r) => self.rule(r, inside, indent),
+            Node::Item(Item::Rule(r)) => self.rule(r, inside, indent),
+            Node::Rule(r) => self.rule(r, inside, indent),
             Node::Item(Item::Subject(s)) => {
                 let open = format!("{p}subject {} {{", s.subject.text);
                 let children: Vec<Node> = s.rules.iter().map(Node::Rule).collect();

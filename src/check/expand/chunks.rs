@@ -146,7 +146,7 @@ mod tests {
         let mut out = vec![];
         for item in items {
             match item {
-                Item::Rule(r) => out.push((r, None)),
+                Item::Rule(r) => out.push((&**r, None)),
                 Item::Subject(block) => {
                     out.extend(block.rules.iter().map(|r| (r, Some(&block.subject))))
                 }

@@ -29,9 +29,9 @@ impl Lower {
                 })
             }
             Rule::relation_decl => Item::Relation(self.relation(pair)?),
-            Rule::fact | Rule::headed_fact => Item::Fact(self.fact(pair)?),
+            Rule::fact | Rule::headed_fact => Item::Fact(Box::new(self.fact(pair)?)),
             Rule::rule | Rule::headed_rule | Rule::rule_fast | Rule::headed_rule_fast => {
-                Item::Rule(self.rule(pair)?)
+                Item::Rule(Box::new(self.rule(pair)?))
             }
             Rule::subject_block => {
                 let mut inner = pair.into_inner();

@@ -65,7 +65,7 @@ fn parses_subject_blocks_and_headers() {
     assert!(matches!(&r.annotations[0], Annotation::ExceptionTo { rules, .. } if rules.len() == 2));
     assert!(matches!(
         &f.items[3],
-        Item::Fact(FactDecl { name: Some(_), .. })
+        Item::Fact(fact) if fact.name.is_some()
     ));
 }
 
