@@ -51,6 +51,11 @@ impl DraftsByRule {
     }
 }
 
+/// Whether `annotation` is an effective period (only rules with one need [`apply_effective`]).
+pub fn is_effective(annotation: &Annotation) -> bool {
+    matches!(annotation, Annotation::Effective { .. })
+}
+
 /// Adds the comparisons of a rule's effective period to its drafts (those with `source_rule == index`,
 /// found through `by_rule`).
 pub fn apply_effective(
