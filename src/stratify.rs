@@ -12,6 +12,8 @@
 //! stratum of the relation it concludes; the order only depends on the program (ids and rule order), never
 //! on hashing; an edge inside one stratum is never negative.
 
+use rustc_hash::FxHashSet;
+
 use crate::ir::{self, Literal, RelationId, RuleId};
 
 /// One strongly connected component of the dependency graph, with the rules and aggregates concluding
@@ -171,7 +173,22 @@ impl Graph {
     fn new(program: &ir::Program) -> Graph {
         let nodes = program.relations.len();
         let premises: usize = program.rules.iter().map(|r| r.body.len()).sum();
-        let mut edges = Vec::with_capacity(premises + program.aggregates.len());
+        // Many rules repeat an edge (ten thousand rules over a hundred relations make a few hundred
+        // distinct ones). Only an edge's first occurrence can matter: the components, the first
+        // negative edge inside one and the breadth-first cycle search all take edges in order, and a
+        // repeat only reaches what its first occurrence reached. So repeats are left out.
+        let mut seen: FxHashSet<(usize, usize, bool)> =
+            FxHashSet::with_capacity_and_hasher(nodes.min(premises), Default::default());
+        let mut edges = vec![];
+        let mut add = |edge: Edge| {
+            // Ids out of range would break the IR invariants; drop such edges rather than panic.
+            if edge.from < nodes
+                && edge.to < nodes
+                && seen.insert((edge.from, edge.to, edge.negative))
+            {
+                edges.push(edge);
+            }
+        };
         for (i, rule) in program.rules.iter().enumerate() {
             for literal in &rule.body {
                 let (relation, negative) = match literal {
@@ -179,7 +196,7 @@ impl Graph {
                     Literal::Negated { relation, .. } => (relation, true),
                     _ => continue,
                 };
-                edges.push(Edge {
+                add(Edge {
                     from: relation.index(),
                     to: rule.head.index(),
                     rule: Some(RuleId(i as u32)),
@@ -189,7 +206,7 @@ impl Graph {
             }
         }
         for (i, aggregate) in program.aggregates.iter().enumerate() {
-            edges.push(Edge {
+            add(Edge {
                 from: aggregate.input.index(),
                 to: aggregate.output.index(),
                 rule: None,
@@ -197,8 +214,6 @@ impl Graph {
                 negative: true,
             });
         }
-        // Ids out of range would break the IR invariants; drop such edges rather than panic.
-        edges.retain(|e| e.from < nodes && e.to < nodes);
         Graph {
             nodes,
             depends: Adjacency::new(nodes, &edges, |e| e.to),
