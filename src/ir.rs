@@ -183,7 +183,7 @@ pub struct Rule {
 
 #[derive(Clone, Debug)]
 pub struct Variable {
-    pub name: String,
+    pub name: SmolStr,
     pub ty: ValueType,
 }
 

@@ -25,7 +25,7 @@ use super::types::{self, expr_type, VarTypes};
 use super::varmap::VarMap;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, CompareOp, Expr, Literal as IrLiteral, RelationId, Term, VarId, Variable};
-use crate::syntax::ast::Literal;
+use crate::syntax::ast::{Literal, SmolStr};
 use crate::syntax::Span;
 use crate::value::{Value, ValueStore, ValueType};
 use constants::{found_constant, put_constants, Found, NewConstant};
@@ -275,7 +275,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
         for &(name, _) in variables {
             ids.push_new(name, VarId(vars.len() as u32));
             vars.push(Variable {
-                name: shown(name).to_string(),
+                name: SmolStr::new(shown(name)),
                 ty: types.get(name).copied().unwrap_or(ValueType::Text),
             });
         }

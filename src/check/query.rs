@@ -185,7 +185,7 @@ pub fn lower_query(
             }
         }
         columns.push(ir::Variable {
-            name: name.text.to_string(),
+            name: name.text.clone(),
             ty: ty.unwrap_or(ValueType::Text),
         });
     }

@@ -110,7 +110,7 @@ pub fn rule(
             .iter()
             .enumerate()
             .map(|(i, ty)| Variable {
-                name: format!("v{i}"),
+                name: format!("v{i}").into(),
                 ty: *ty,
             })
             .collect(),

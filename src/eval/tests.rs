@@ -377,7 +377,7 @@ fn data_facts_keep_their_origin_and_queries_answer() {
     let vars: Vec<ir::Variable> = ["x", "y", "z"]
         .iter()
         .map(|name| ir::Variable {
-            name: name.to_string(),
+            name: (*name).into(),
             ty: Text,
         })
         .collect();

@@ -358,7 +358,7 @@ pub fn bindings_list(
         .filter_map(|(_, (var, b))| {
             b.map(|v| {
                 (
-                    var.name.clone(),
+                    var.name.to_string(),
                     ctx.values.literal(var.ty, v),
                     ctx.values.to_json(var.ty, v),
                 )

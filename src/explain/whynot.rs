@@ -254,9 +254,9 @@ fn attempt(
                             Term::Const(v) => GoalArg::Const(*v),
                             Term::Var(v) => match bindings[v.index()] {
                                 Some(value) => GoalArg::Const(value),
-                                None => {
-                                    GoalArg::Var(program.rule(rule).vars[v.index()].name.clone())
-                                }
+                                None => GoalArg::Var(
+                                    program.rule(rule).vars[v.index()].name.to_string(),
+                                ),
                             },
                             Term::Wildcard => GoalArg::Wildcard,
                         })

@@ -73,7 +73,7 @@ impl Session {
         let values = &self.engine.values;
         rows.sort_by(|a, b| values.compare_rows(&types, a, b));
         rows.dedup();
-        let header: Vec<String> = query.columns.iter().map(|c| c.name.clone()).collect();
+        let header: Vec<String> = query.columns.iter().map(|c| c.name.to_string()).collect();
         out = format!(
             "{}{out}{}",
             self.render_rows(&header, &types, &rows, self.limit, true),

@@ -171,7 +171,7 @@ fn check(
                     expectation: written(*span),
                     location: sources.location(*span).to_string(),
                     detail: Detail::Answers {
-                        columns: query.columns.iter().map(|c| c.name.clone()).collect(),
+                        columns: query.columns.iter().map(|c| c.name.to_string()).collect(),
                         missing: show(
                             expected
                                 .iter()
