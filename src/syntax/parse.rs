@@ -16,6 +16,8 @@
 //! it; `file_fast` and `file` lower every input to the same statements, spans included, or both fail
 //! (a test holds them to it on every policy in the repository and mutations of them).
 
+use std::sync::Mutex;
+
 use pest::error::InputLocation;
 use pest::iterators::Pair;
 use pest::Parser;
@@ -39,18 +41,36 @@ mod statements;
 struct AccordParser;
 
 /// Parses a whole policy file. The file is cut into pieces of whole statements that parse on every
-/// core (see `pieces`), each read from the grammar's fast entry `file_fast`; when any piece fails, the
-/// whole file is read again from the reference entry `file`, which gives the diagnostic (or, should
-/// the fast entry ever miss a form the reference reads, the statements).
+/// core (see `pieces`), each read from the grammar's fast entry `file_fast` as soon as the scan for
+/// cuts finds it; when any piece fails, the whole file is read again from the reference entry
+/// `file`, which gives the diagnostic (or, should the fast entry ever miss a form the reference
+/// reads, the statements).
 pub fn parse_file(file: FileId, text: &str) -> Result<SourceFile, Diagnostic> {
-    use rayon::prelude::*;
-    let pieces = pieces::scan(text, PIECE_BYTES, MAX_NESTING).map_err(|i| too_deep(file, i))?;
-    let parsed: Vec<Result<Vec<Item>>> = pieces
-        .into_par_iter()
-        .map(|range| parse_items(file, text, range, Rule::file_fast))
-        .collect();
-    if let Ok(pieces) = parsed.into_iter().collect::<Result<Vec<_>>>() {
-        // Sized first: statements are large, and growing the vector would copy them again.
+    // Each piece's statements, with the piece's place in the file.
+    let parsed: Mutex<Vec<(usize, Result<Vec<Item>>)>> = Mutex::default();
+    let scanned = rayon::scope(|scope| {
+        let mut place = 0;
+        pieces::scan_with(text, PIECE_BYTES, MAX_NESTING, |range| {
+            let (parsed, at) = (&parsed, place);
+            place += 1;
+            scope.spawn(move |_| {
+                let items = parse_items(file, text, range, Rule::file_fast);
+                // A poisoned lock only means another piece panicked, which the scope passes on.
+                if let Ok(mut parsed) = parsed.lock() {
+                    parsed.push((at, items));
+                }
+            });
+        })
+    });
+    scanned.map_err(|i| too_deep(file, i))?;
+    let mut pieces = parsed.into_inner().unwrap_or_default();
+    pieces.sort_unstable_by_key(|(at, _)| *at);
+    if let Ok(pieces) = pieces
+        .into_iter()
+        .map(|(_, items)| items)
+        .collect::<Result<Vec<_>>>()
+    {
+        // Sized first: growing the vector would copy the statements again.
         let mut items = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
         pieces.into_iter().for_each(|piece| items.extend(piece));
         return Ok(SourceFile { items });

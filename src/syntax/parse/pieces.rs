@@ -47,13 +47,26 @@ pub(super) fn pieces(text: &str, target: usize) -> Vec<Range<usize>> {
 
 /// One walk over `text` for both the parser's nesting guard and the cut: the pieces (as [`pieces`]
 /// gives them), or `Err` with the offset of the first `(` or `{` that nests deeper than `max_depth`.
-/// It reads the code as [`code_bytes`] gives it, in a loop that skips strings and comments whole
-/// (a test holds the two to the same result).
 pub(super) fn scan(
     text: &str,
     target: usize,
     max_depth: usize,
 ) -> Result<Vec<Range<usize>>, usize> {
+    let mut out = vec![];
+    scan_with(text, target, max_depth, |piece| out.push(piece))?;
+    Ok(out)
+}
+
+/// [`scan`], handing each piece to `on_piece` as soon as it is found, in order (the parser starts
+/// on the first pieces while the walk goes on). On `Err` the pieces handed so far are whole
+/// statements, but the file is not. It reads the code as [`code_bytes`] gives it, in a loop that
+/// skips strings and comments whole (a test holds the two to the same result).
+pub(super) fn scan_with(
+    text: &str,
+    target: usize,
+    max_depth: usize,
+    mut on_piece: impl FnMut(Range<usize>),
+) -> Result<(), usize> {
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut cuts = Cuts::new(target, max_depth);
@@ -86,11 +99,16 @@ pub(super) fn scan(
                     i += 1;
                 }
             }
-            b => cuts.code(bytes, i, b)?,
+            b => {
+                if let Some(piece) = cuts.code(bytes, i, b)? {
+                    on_piece(piece);
+                }
+            }
         }
         i += 1;
     }
-    Ok(cuts.end(n))
+    on_piece(cuts.end(n));
+    Ok(())
 }
 
 /// The bytes [`scan`] acts on: those that start a string or a comment, nest, or may end a statement.
@@ -105,13 +123,12 @@ const SPECIAL: [bool; 256] = {
     special
 };
 
-/// The state of a walk over code bytes: the nesting depth and the pieces cut so far.
+/// The state of a walk over code bytes: the nesting depth and where the current piece starts.
 struct Cuts {
     target: usize,
     max_depth: usize,
     start: usize,
     depth: usize,
-    out: Vec<Range<usize>>,
 }
 
 impl Cuts {
@@ -121,12 +138,12 @@ impl Cuts {
             max_depth,
             start: 0,
             depth: 0,
-            out: vec![],
         }
     }
 
-    /// Takes the code byte `b` at offset `i` of `bytes`; `Err(i)` when it nests too deep.
-    fn code(&mut self, bytes: &[u8], i: usize, b: u8) -> Result<(), usize> {
+    /// Takes the code byte `b` at offset `i` of `bytes`: the piece it ends, if it ends one; `Err(i)`
+    /// when it nests too deep.
+    fn code(&mut self, bytes: &[u8], i: usize, b: u8) -> Result<Option<Range<usize>>, usize> {
         match b {
             b'(' | b'{' => {
                 self.depth += 1;
@@ -141,18 +158,18 @@ impl Cuts {
                     .get(i + 1)
                     .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n')) =>
             {
-                self.out.push(self.start..i + 1);
+                let piece = self.start..i + 1;
                 self.start = i + 1;
+                return Ok(Some(piece));
             }
             _ => {}
         }
-        Ok(())
+        Ok(None)
     }
 
-    /// The pieces, the last one running to `n`.
-    fn end(mut self, n: usize) -> Vec<Range<usize>> {
-        self.out.push(self.start..n);
-        self.out
+    /// The last piece, running to `n`.
+    fn end(self, n: usize) -> Range<usize> {
+        self.start..n
     }
 }
 
@@ -167,10 +184,12 @@ mod tests {
         max_depth: usize,
     ) -> Result<Vec<Range<usize>>, usize> {
         let mut cuts = Cuts::new(target, max_depth);
+        let mut out = vec![];
         for (i, b) in code_bytes(text) {
-            cuts.code(text.as_bytes(), i, b)?;
+            out.extend(cuts.code(text.as_bytes(), i, b)?);
         }
-        Ok(cuts.end(text.len()))
+        out.push(cuts.end(text.len()));
+        Ok(out)
     }
 
     #[test]
