@@ -22,28 +22,24 @@ pub struct Failure {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// A checked policy with its base facts.
-#[derive(Clone, Debug)]
-pub struct Engine {
-    pub sources: SourceMap,
-    pub values: ValueStore,
-    pub policy: Policy,
-    pub checked: Checked,
-    pub facts: FactSet,
+/// A policy read and parsed but not checked, with the problems reading and parsing found (the files
+/// that failed to parse are left out). [`Parsed::check`] makes it an [`Engine`].
+#[derive(Debug)]
+pub struct Parsed {
+    sources: SourceMap,
+    policy: Policy,
+    diagnostics: Vec<Diagnostic>,
 }
 
-impl Engine {
-    /// Reads, parses and checks the policy at `paths` (files or directories).
-    pub fn load(paths: &[PathBuf], options: &CheckOptions) -> Result<Engine, Failure> {
-        let mut sources = SourceMap::new();
-        let (policy, mut diagnostics) = load_policy(paths, &mut sources);
-        if paths.is_empty() {
-            diagnostics.push(
-                Diagnostic::error("no_policy", "no policy files were given").help(
-                    "name policy files or directories: `accord eval policies/ --facts data.json`",
-                ),
-            );
-        }
+impl Parsed {
+    /// Checks the policy: the second half of [`Engine::load`]. Fails with every problem found, the
+    /// parser's included.
+    pub fn check(self, options: &CheckOptions) -> Result<Engine, Failure> {
+        let Parsed {
+            sources,
+            policy,
+            mut diagnostics,
+        } = self;
         let mut values = ValueStore::new();
         let checked = match check(&policy, &mut values, options) {
             Ok(c) if diagnostics.is_empty() => c,
@@ -70,6 +66,42 @@ impl Engine {
             checked,
             facts,
         })
+    }
+}
+
+/// A checked policy with its base facts.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    pub sources: SourceMap,
+    pub values: ValueStore,
+    pub policy: Policy,
+    pub checked: Checked,
+    pub facts: FactSet,
+}
+
+impl Engine {
+    /// Reads, parses and checks the policy at `paths` (files or directories).
+    pub fn load(paths: &[PathBuf], options: &CheckOptions) -> Result<Engine, Failure> {
+        Engine::parse(paths).check(options)
+    }
+
+    /// Reads and parses the policy at `paths`: the first half of [`Engine::load`], for a caller with
+    /// other work to do before the check (the command line reads the clock meanwhile).
+    pub fn parse(paths: &[PathBuf]) -> Parsed {
+        let mut sources = SourceMap::new();
+        let (policy, mut diagnostics) = load_policy(paths, &mut sources);
+        if paths.is_empty() {
+            diagnostics.push(
+                Diagnostic::error("no_policy", "no policy files were given").help(
+                    "name policy files or directories: `accord eval policies/ --facts data.json`",
+                ),
+            );
+        }
+        Parsed {
+            sources,
+            policy,
+            diagnostics,
+        }
     }
 
     pub fn program(&self) -> &Program {
