@@ -166,13 +166,33 @@ pub(super) fn name_columns_after(table: &mut RelationTable, head: &DraftAtom) {
     }
 }
 
-/// Checks that an atom names a known relation with the right arity; false (reported) when not.
+/// Checks that an atom names a known relation with the right arity; false (reported) when not. A
+/// relation it names is marked used, even with the wrong arity.
 pub(super) fn resolve_use(
     table: &mut RelationTable,
     atom: &DraftAtom,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
-    let Some(info) = table.get_mut(atom.relation.as_str()) else {
+    let (index, problem) = look_up_use(table, atom);
+    if let Some(info) = index.and_then(|i| table.get_index_mut(i)) {
+        info.1.used = true;
+    }
+    match problem {
+        Some(d) => {
+            diags.push(d);
+            false
+        }
+        None => true,
+    }
+}
+
+/// [`resolve_use`] without changing the table: the index of the relation the atom names (when it
+/// names one) and the problem, if any, for the caller to mark and report.
+pub(super) fn look_up_use(
+    table: &RelationTable,
+    atom: &DraftAtom,
+) -> (Option<usize>, Option<Diagnostic>) {
+    let Some((index, _, info)) = table.get_full(atom.relation.as_str()) else {
         let candidates: Vec<&str> = table
             .keys()
             .map(String::as_str)
@@ -193,12 +213,10 @@ pub(super) fn resolve_use(
                 atom.relation
             )),
         };
-        diags.push(d);
-        return false;
+        return (None, Some(d));
     };
-    info.used = true;
     if info.columns.len() == atom.args.len() {
-        return true;
+        return (Some(index), None);
     }
     let arity = info.columns.len();
     let what = if info.declared {
@@ -238,8 +256,7 @@ pub(super) fn resolve_use(
             atom.relation
         ))
     };
-    diags.push(d);
-    false
+    (Some(index), Some(d))
 }
 
 /// Checks that a ground atom (a fact of the policy, or a test's fact or expected atom) names a known
