@@ -116,8 +116,15 @@ impl Lower {
         let (name, annotations) = self.header(&mut inner)?;
         let missing = || internal(self.file, "rule").label(span, "");
         let body = self.formula(inner.next().ok_or_else(missing)?)?;
-        inner.next(); // implies
-        let conclusion = self.first(inner.next().ok_or_else(missing)?)?;
+        // The reference entry gives `implies` and a `conclusion` around the atom; the fast entry
+        // gives the atom alone.
+        let mut conclusion = inner.next().ok_or_else(missing)?;
+        if conclusion.as_rule() == Rule::implies {
+            conclusion = inner.next().ok_or_else(missing)?;
+        }
+        if conclusion.as_rule() == Rule::conclusion {
+            conclusion = self.first(conclusion)?;
+        }
         let head = match conclusion.as_rule() {
             Rule::atom | Rule::atom_fast => Conclusion::Atom(self.atom(conclusion)?),
             Rule::subject_atom => Conclusion::Subject(self.subject_atom(conclusion)?),
