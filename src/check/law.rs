@@ -51,19 +51,14 @@ impl DraftsByRule {
     }
 }
 
-/// Whether `annotation` is an effective period (only rules with one need [`apply_effective`]).
-pub fn is_effective(annotation: &Annotation) -> bool {
-    matches!(annotation, Annotation::Effective { .. })
-}
-
 /// Adds the comparisons of a rule's effective period to its drafts (those with `source_rule == index`,
-/// found through `by_rule`).
+/// found through `by_rule`, which the first rule with a period builds: most policies have none).
 pub fn apply_effective(
     rule: &RuleDecl,
     index: usize,
     today: i32,
     drafts: &mut [Draft],
-    by_rule: &DraftsByRule,
+    by_rule: &mut Option<DraftsByRule>,
     diags: &mut Vec<Diagnostic>,
 ) {
     for annotation in &rule.annotations {
@@ -84,6 +79,7 @@ pub fn apply_effective(
             );
             continue;
         }
+        let by_rule = by_rule.get_or_insert_with(|| DraftsByRule::new(drafts));
         for position in by_rule.of(index) {
             let draft = &mut drafts[position];
             let date = match on {

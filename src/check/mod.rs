@@ -125,20 +125,16 @@ pub fn check(
             unique_name(&mut names, n, &mut diags);
         }
     }
-    // Built when the first rule with an effective period needs it.
     let mut by_rule = None;
     for (rule, index) in &rules {
-        if rule.annotations.iter().any(law::is_effective) {
-            let by_rule = by_rule.get_or_insert_with(|| law::DraftsByRule::new(&drafts));
-            law::apply_effective(
-                rule,
-                *index,
-                options.today,
-                &mut drafts,
-                by_rule,
-                &mut diags,
-            );
-        }
+        law::apply_effective(
+            rule,
+            *index,
+            options.today,
+            &mut drafts,
+            &mut by_rule,
+            &mut diags,
+        );
         let exceptions_to: Vec<&ast::Name> = rule
             .annotations
             .iter()
