@@ -41,7 +41,7 @@ use cycle::cycle_diagnostic;
 use draft::*;
 use ground::lower_fact;
 use relations::{
-    add_symmetry_rules, conclude, declare, look_up_use, name_columns_after, resolve_ground,
+    add_symmetry_rules, conclude, declare, name_columns_after, resolve_drafts, resolve_ground,
     RelationTable,
 };
 use strict::strict_warnings;
@@ -353,59 +353,6 @@ fn finish(
         warnings,
     })
 }
-
-/// Resolves every relation a draft uses (its premises', then its conclusion's), as [`resolve_use`]
-/// does one by one: on every core against the table, which no longer changes but for the `used`
-/// marks, set afterwards; problems kept in draft order. Whether each draft had a problem.
-fn resolve_drafts(
-    table: &mut RelationTable,
-    drafts: &[Draft],
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<bool> {
-    let shared: &RelationTable = table;
-    // Per chunk of drafts: whether each one is bad, the relations used, the problems in order.
-    let chunks: Vec<(Vec<bool>, Vec<bool>, Vec<Diagnostic>)> = drafts
-        .par_chunks(RESOLVE_CHUNK)
-        .map(|chunk| {
-            let mut used = vec![false; shared.len()];
-            let mut found = vec![];
-            let bad = chunk
-                .iter()
-                .map(|d| {
-                    let premises = d.body.iter().filter_map(|lit| match lit {
-                        DraftLiteral::Atom(a) | DraftLiteral::Negated(a) => Some(a),
-                        DraftLiteral::Compare { .. } => None,
-                    });
-                    let mut bad = false;
-                    for atom in premises.chain([&d.head]) {
-                        let (index, problem) = look_up_use(shared, atom);
-                        if let Some(i) = index {
-                            used[i] = true;
-                        }
-                        bad |= problem.is_some();
-                        found.extend(problem);
-                    }
-                    bad
-                })
-                .collect();
-            (bad, used, found)
-        })
-        .collect();
-    let mut bad_drafts = Vec::with_capacity(drafts.len());
-    for (bad, used, mut found) in chunks {
-        bad_drafts.extend(bad);
-        for (i, _) in used.iter().enumerate().filter(|(_, u)| **u) {
-            if let Some((_, info)) = table.get_index_mut(i) {
-                info.used = true;
-            }
-        }
-        diags.append(&mut found);
-    }
-    bad_drafts
-}
-
-/// Drafts per task when [`resolve_drafts`] runs on every core.
-const RESOLVE_CHUNK: usize = 512;
 
 fn unique_name<'a>(
     names: &mut HashMap<&'a str, Span>,

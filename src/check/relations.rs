@@ -3,13 +3,15 @@
 //! Runs inside [`super::check`] after `expand` and `law` and before `types`. Declarations enter the
 //! table first (whatever the file order), then every fact, draft and aggregate that concludes a relation
 //! (fixing the arity of an undeclared one at its first conclusion), then every use is resolved against
-//! the table (`unknown_relation`, `arity_mismatch`, `subject_arity`). A relation declared `symmetric`
+//! the table (`unknown_relation`, `arity_mismatch`, `subject_arity`); a whole policy's drafts are
+//! resolved in chunks on every core ([`resolve_drafts`]), the problems kept in draft order. A relation declared `symmetric`
 //! gains the rule that swaps its first two columns.
 //!
 //! Invariants: a relation has one entry, keyed by name, in first-seen order; its column count never
 //! changes once entered; `declared` entries keep their declared column names, types and spans; a use
 //! that resolves marks the relation `used`, a conclusion marks it `provided`.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashSet as HashSet;
 
 use indexmap::IndexMap;
@@ -166,6 +168,59 @@ pub(super) fn name_columns_after(table: &mut RelationTable, head: &DraftAtom) {
     }
 }
 
+/// Resolves every relation a draft uses (its premises', then its conclusion's), as [`resolve_use`]
+/// does one by one: on every core against the table, which no longer changes but for the `used`
+/// marks, set afterwards; problems kept in draft order. Whether each draft had a problem.
+pub(super) fn resolve_drafts(
+    table: &mut RelationTable,
+    drafts: &[Draft],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<bool> {
+    let shared: &RelationTable = table;
+    // Per chunk of drafts: whether each one is bad, the relations used, the problems in order.
+    let chunks: Vec<(Vec<bool>, Vec<bool>, Vec<Diagnostic>)> = drafts
+        .par_chunks(RESOLVE_CHUNK)
+        .map(|chunk| {
+            let mut used = vec![false; shared.len()];
+            let mut found = vec![];
+            let bad = chunk
+                .iter()
+                .map(|d| {
+                    let premises = d.body.iter().filter_map(|lit| match lit {
+                        DraftLiteral::Atom(a) | DraftLiteral::Negated(a) => Some(a),
+                        DraftLiteral::Compare { .. } => None,
+                    });
+                    let mut bad = false;
+                    for atom in premises.chain([&d.head]) {
+                        let (index, problem) = look_up_use(shared, atom);
+                        if let Some(i) = index {
+                            used[i] = true;
+                        }
+                        bad |= problem.is_some();
+                        found.extend(problem);
+                    }
+                    bad
+                })
+                .collect();
+            (bad, used, found)
+        })
+        .collect();
+    let mut bad_drafts = Vec::with_capacity(drafts.len());
+    for (bad, used, mut found) in chunks {
+        bad_drafts.extend(bad);
+        for (i, _) in used.iter().enumerate().filter(|(_, u)| **u) {
+            if let Some((_, info)) = table.get_index_mut(i) {
+                info.used = true;
+            }
+        }
+        diags.append(&mut found);
+    }
+    bad_drafts
+}
+
+/// Drafts per task when [`resolve_drafts`] runs on every core.
+const RESOLVE_CHUNK: usize = 512;
+
 /// Checks that an atom names a known relation with the right arity; false (reported) when not. A
 /// relation it names is marked used, even with the wrong arity.
 pub(super) fn resolve_use(
@@ -188,10 +243,7 @@ pub(super) fn resolve_use(
 
 /// [`resolve_use`] without changing the table: the index of the relation the atom names (when it
 /// names one) and the problem, if any, for the caller to mark and report.
-pub(super) fn look_up_use(
-    table: &RelationTable,
-    atom: &DraftAtom,
-) -> (Option<usize>, Option<Diagnostic>) {
+fn look_up_use(table: &RelationTable, atom: &DraftAtom) -> (Option<usize>, Option<Diagnostic>) {
     let Some((index, _, info)) = table.get_full(atom.relation.as_str()) else {
         let candidates: Vec<&str> = table
             .keys()
