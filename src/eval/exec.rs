@@ -306,13 +306,11 @@ impl<'a> Exec<'a> {
         {
             return Ok(());
         }
-        let full = match &mut self.pending {
-            Pending::Rows(pending) => {
-                pending.insert(row, self.round) && pending.len() > self.pending_limit
-            }
-            Pending::Chunk(chunk) => !chunk.push(row, self.round, self.pending_limit),
+        let fits = match &mut self.pending {
+            Pending::Rows(pending) => pending.insert_within(row, self.round, self.pending_limit),
+            Pending::Chunk(chunk) => chunk.push(row, self.round, self.pending_limit),
         };
-        if full {
+        if !fits {
             return Err(ExecError::Full);
         }
         Ok(())

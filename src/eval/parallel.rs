@@ -94,7 +94,7 @@ impl ChunkRows {
     /// it); false when the buffer holds more than `limit` distinct rows.
     pub(super) fn push(&mut self, row: &[Value], round: u32, limit: usize) -> bool {
         match self {
-            ChunkRows::Distinct(pending) => !(pending.insert(row, round) && pending.len() > limit),
+            ChunkRows::Distinct(pending) => pending.insert_within(row, round, limit),
             ChunkRows::Raw {
                 arity,
                 values,

@@ -99,6 +99,12 @@ impl Rows {
         }
     }
 
+    /// Inserts `row` as [`Rows::insert`] does; false when that makes the rows more than `limit` (a
+    /// pending buffer's bound).
+    pub fn insert_within(&mut self, row: &[Value], round: u32, limit: usize) -> bool {
+        !(self.insert(row, round) && self.len() > limit)
+    }
+
     /// Adds a derived row; false when an equal row is already there.
     pub fn insert(&mut self, row: &[Value], round: u32) -> bool {
         if row.len() != self.arity {
