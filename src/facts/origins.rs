@@ -87,10 +87,14 @@ impl Origins {
         self.len = 0;
     }
 
+    /// Where run `r` ends: the next run's start, or the length.
+    fn run_end(&self, r: usize) -> usize {
+        self.runs.get(r + 1).map_or(self.len, |next| next.start)
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = FactOrigin> + '_ {
         self.runs.iter().enumerate().flat_map(move |(r, run)| {
-            let end = self.runs.get(r + 1).map_or(self.len, |next| next.start);
-            (0..end - run.start).map(move |k| advanced(run.origin, k))
+            (0..self.run_end(r) - run.start).map(move |k| advanced(run.origin, k))
         })
     }
 
@@ -99,10 +103,9 @@ impl Origins {
     /// a run.
     pub fn append_mapped(&mut self, other: &Origins, change: impl Fn(FactOrigin) -> FactOrigin) {
         for (r, run) in other.runs.iter().enumerate() {
-            let end = other.runs.get(r + 1).map_or(other.len, |next| next.start);
             self.push(change(run.origin));
             // The rest of the run follows its first origin (only a run of `Data` has a rest).
-            self.len += end - run.start - 1;
+            self.len += other.run_end(r) - run.start - 1;
         }
     }
 
