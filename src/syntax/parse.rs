@@ -13,8 +13,9 @@
 //! alone gives syntax diagnostics. The lowerings take each `*_fast` pair as its twin.
 //!
 //! Invariants: input nested deeper than [`MAX_NESTING`] is rejected before the recursive parser sees
-//! it; `file_fast` and `file` lower every input to the same statements, spans included, or both fail
-//! (a test holds them to it on every policy in the repository and mutations of them).
+//! it; `file_fast` and `file` lower every input whose code holds no letter beyond ASCII to the same
+//! statements, spans included, or both fail (a test holds them to it on every policy in the
+//! repository and mutations of them), and `parse_file` gives `file_fast` no other input.
 
 use std::sync::Mutex;
 
@@ -42,19 +43,25 @@ struct AccordParser;
 
 /// Parses a whole policy file. The file is cut into pieces of whole statements that parse on every
 /// core (see `pieces`), each read from the grammar's fast entry `file_fast` as soon as the scan for
-/// cuts finds it; when any piece fails, the whole file is read again from the reference entry
-/// `file`, which gives the diagnostic (or, should the fast entry ever miss a form the reference
-/// reads, the statements).
+/// cuts finds it (or from `file`, for a piece whose code holds a letter beyond ASCII, which the fast
+/// entry's names would read); when any piece fails, the whole file is read again from the reference
+/// entry `file`, which gives the diagnostic (or, should the fast entry ever miss a form the
+/// reference reads, the statements).
 pub fn parse_file(file: FileId, text: &str) -> Result<SourceFile, Diagnostic> {
     // Each piece's statements, with the piece's place in the file.
     let parsed: Mutex<Vec<(usize, Result<Vec<Item>>)>> = Mutex::default();
     let scanned = rayon::scope(|scope| {
         let mut place = 0;
-        pieces::scan_with(text, PIECE_BYTES, MAX_NESTING, |range| {
+        pieces::scan_with(text, PIECE_BYTES, MAX_NESTING, |piece| {
             let (parsed, at) = (&parsed, place);
             place += 1;
+            let entry = if piece.fast {
+                Rule::file_fast
+            } else {
+                Rule::file
+            };
             scope.spawn(move |_| {
-                let items = parse_items(file, text, range, Rule::file_fast);
+                let items = parse_items(file, text, piece.range, entry);
                 // A poisoned lock only means another piece panicked, which the scope passes on.
                 if let Ok(mut parsed) = parsed.lock() {
                     parsed.push((at, items));

@@ -115,7 +115,7 @@ impl Lower {
                     span,
                 })))
             }
-            Rule::name => {
+            Rule::name | Rule::name_fast => {
                 let text = pair.as_str();
                 if text.starts_with(|c: char| c.is_ascii_uppercase()) {
                     Ok(Expr::Literal(Literal::Text {

@@ -1,6 +1,10 @@
 //! Where a policy file may be cut into pieces that parse on their own, so that a large file parses on
 //! every core; [`scan`] finds the cuts and, in the same walk over the text's code (outside strings
-//! and comments, as [`code_bytes`] defines it), the parser's nesting guard.
+//! and comments, as [`code_bytes`] defines it), the parser's nesting guard and which pieces the
+//! grammar's fast entry may read: those whose code holds no character beyond ASCII that
+//! `XID_CONTINUE` matches (the fast entry's names read such a character; the reference entry rejects
+//! it). Outside strings and comments a policy's characters beyond ASCII are its operators (`∧`, `⇒`,
+//! `≤`…), which the class does not hold.
 //!
 //! A cut goes right after a `.` that ends a top-level statement: outside strings and comments, outside
 //! parentheses and braces, and followed by whitespace (a decimal's `.` is followed by a digit, `..` by
@@ -9,6 +13,13 @@
 //! piece fails, so an error is always reported as the whole file gives it.
 
 use std::ops::Range;
+
+/// A piece of a file: its byte range, and whether the fast entry may read it (see the module doc).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Piece {
+    pub range: Range<usize>,
+    pub fast: bool,
+}
 
 /// The bytes of `text` that are code, with their offsets: everything outside strings (which end at
 /// their closing quote or, unterminated, at the line's end; `\\` escapes the next byte) and `//`
@@ -42,16 +53,20 @@ pub(super) fn code_bytes(text: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
 /// doc says. One range when the text is short or has no cut.
 #[cfg(test)]
 pub(super) fn pieces(text: &str, target: usize) -> Vec<Range<usize>> {
-    scan(text, target, usize::MAX).unwrap_or_default()
+    let pieces = scan(text, target, usize::MAX).unwrap_or_default();
+    pieces.into_iter().map(|piece| piece.range).collect()
+}
+
+/// Whether the fast entry may read `text` whole (see the module doc).
+#[cfg(test)]
+pub(super) fn fast_entry_reads(text: &str) -> bool {
+    let pieces = scan(text, usize::MAX, usize::MAX).unwrap_or_default();
+    pieces.iter().all(|piece| piece.fast)
 }
 
 /// One walk over `text` for both the parser's nesting guard and the cut: the pieces (as [`pieces`]
 /// gives them), or `Err` with the offset of the first `(` or `{` that nests deeper than `max_depth`.
-pub(super) fn scan(
-    text: &str,
-    target: usize,
-    max_depth: usize,
-) -> Result<Vec<Range<usize>>, usize> {
+pub(super) fn scan(text: &str, target: usize, max_depth: usize) -> Result<Vec<Piece>, usize> {
     let mut out = vec![];
     scan_with(text, target, max_depth, |piece| out.push(piece))?;
     Ok(out)
@@ -65,7 +80,7 @@ pub(super) fn scan_with(
     text: &str,
     target: usize,
     max_depth: usize,
-    mut on_piece: impl FnMut(Range<usize>),
+    mut on_piece: impl FnMut(Piece),
 ) -> Result<(), usize> {
     let bytes = text.as_bytes();
     let n = bytes.len();
@@ -99,6 +114,13 @@ pub(super) fn scan_with(
                     i += 1;
                 }
             }
+            0xC0.. => {
+                // The first byte of a character beyond ASCII (`i` is always at a character's start).
+                if let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) {
+                    cuts.beyond_ascii(c);
+                    i += c.len_utf8() - 1;
+                }
+            }
             b => {
                 if let Some(piece) = cuts.code(bytes, i, b)? {
                     on_piece(piece);
@@ -111,9 +133,15 @@ pub(super) fn scan_with(
     Ok(())
 }
 
-/// The bytes [`scan`] acts on: those that start a string or a comment, nest, or may end a statement.
+/// The bytes [`scan`] acts on: those that start a string or a comment, nest, or may end a statement,
+/// and the first bytes of characters beyond ASCII.
 const SPECIAL: [bool; 256] = {
     let mut special = [false; 256];
+    let mut first = 0xC0;
+    while first <= 0xFF {
+        special[first] = true;
+        first += 1;
+    }
     let mut k = 0;
     let bytes = *b"\"/({)}.";
     while k < bytes.len() {
@@ -123,12 +151,14 @@ const SPECIAL: [bool; 256] = {
     special
 };
 
-/// The state of a walk over code bytes: the nesting depth and where the current piece starts.
+/// The state of a walk over code bytes: the nesting depth, where the current piece starts, and
+/// whether the fast entry may read it so far.
 struct Cuts {
     target: usize,
     max_depth: usize,
     start: usize,
     depth: usize,
+    fast: bool,
 }
 
 impl Cuts {
@@ -138,12 +168,21 @@ impl Cuts {
             max_depth,
             start: 0,
             depth: 0,
+            fast: true,
+        }
+    }
+
+    /// Takes a character beyond ASCII of the code: one `XID_CONTINUE` matches leaves the piece to
+    /// the reference entry.
+    fn beyond_ascii(&mut self, c: char) {
+        if pest::unicode::XID_CONTINUE(c) {
+            self.fast = false;
         }
     }
 
     /// Takes the code byte `b` at offset `i` of `bytes`: the piece it ends, if it ends one; `Err(i)`
     /// when it nests too deep.
-    fn code(&mut self, bytes: &[u8], i: usize, b: u8) -> Result<Option<Range<usize>>, usize> {
+    fn code(&mut self, bytes: &[u8], i: usize, b: u8) -> Result<Option<Piece>, usize> {
         match b {
             b'(' | b'{' => {
                 self.depth += 1;
@@ -158,8 +197,12 @@ impl Cuts {
                     .get(i + 1)
                     .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n')) =>
             {
-                let piece = self.start..i + 1;
+                let piece = Piece {
+                    range: self.start..i + 1,
+                    fast: self.fast,
+                };
                 self.start = i + 1;
+                self.fast = true;
                 return Ok(Some(piece));
             }
             _ => {}
@@ -168,8 +211,11 @@ impl Cuts {
     }
 
     /// The last piece, running to `n`.
-    fn end(self, n: usize) -> Range<usize> {
-        self.start..n
+    fn end(self, n: usize) -> Piece {
+        Piece {
+            range: self.start..n,
+            fast: self.fast,
+        }
     }
 }
 
@@ -178,15 +224,15 @@ mod tests {
     use super::*;
 
     /// [`scan`] as the plain walk over [`code_bytes`].
-    fn scan_reference(
-        text: &str,
-        target: usize,
-        max_depth: usize,
-    ) -> Result<Vec<Range<usize>>, usize> {
+    fn scan_reference(text: &str, target: usize, max_depth: usize) -> Result<Vec<Piece>, usize> {
         let mut cuts = Cuts::new(target, max_depth);
         let mut out = vec![];
         for (i, b) in code_bytes(text) {
-            out.extend(cuts.code(text.as_bytes(), i, b)?);
+            if b >= 0xC0 {
+                cuts.beyond_ascii(text[i..].chars().next().expect("a character starts here"));
+            } else {
+                out.extend(cuts.code(text.as_bytes(), i, b)?);
+            }
         }
         out.push(cuts.end(text.len()));
         Ok(out)
@@ -194,7 +240,8 @@ mod tests {
 
     #[test]
     fn the_scan_equals_the_walk_over_code_bytes() {
-        let alphabet = b"\"\\\n/(){}. \ta1";
+        // With a letter beyond ASCII (`é`, which `XID_CONTINUE` holds) and an operator (`∧`).
+        let alphabet: Vec<char> = "\"\\\n/(){}. \ta1é∧".chars().collect();
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut next = move || {
             seed ^= seed << 13;
@@ -205,7 +252,7 @@ mod tests {
         for _ in 0..20_000 {
             let len = (next() % 40) as usize;
             let text: String = (0..len)
-                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize] as char)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
                 .collect();
             for (target, depth) in [(1, usize::MAX), (4, 2), (usize::MAX, 1), (3, 0)] {
                 assert_eq!(
@@ -221,8 +268,19 @@ mod tests {
     fn the_scan_finds_the_first_place_nested_too_deep() {
         let text = "a(\"((\"). // ((\nb({(x)}).";
         assert_eq!(scan(text, 1, 2), Err(18));
-        assert_eq!(scan(text, 1, 3), Ok(pieces(text, 1)));
+        assert_eq!(scan(text, 1, 3).map(|p| p.len()), Ok(pieces(text, 1).len()));
         assert_eq!(pieces(text, 1).len(), 2);
+    }
+
+    #[test]
+    fn a_piece_whose_code_holds_a_letter_beyond_ascii_is_not_for_the_fast_entry() {
+        let text = "a(x) ⇒ b(x).\nc(\"é\") ∧ d ⇒ e. // é\nfé(x) ⇒ g(x).\nh(x) ≤ 1 ⇒ i(x).";
+        let fast: Vec<bool> = scan(text, 1, usize::MAX)
+            .expect("scans")
+            .iter()
+            .map(|piece| piece.fast)
+            .collect();
+        assert_eq!(fast, [true, true, false, true]);
     }
 
     fn cut(text: &str, target: usize) -> Vec<&str> {
