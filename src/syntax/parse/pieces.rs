@@ -1,10 +1,11 @@
 //! Where a policy file may be cut into pieces that parse on their own, so that a large file parses on
 //! every core; [`scan`] finds the cuts and, in the same walk over the text's code (outside strings
 //! and comments, as [`code_bytes`] defines it), the parser's nesting guard and which pieces the
-//! grammar's fast entry may read: those whose code holds no character beyond ASCII that
-//! `XID_CONTINUE` matches (the fast entry's names read such a character; the reference entry rejects
-//! it). Outside strings and comments a policy's characters beyond ASCII are its operators (`∧`, `⇒`,
-//! `≤`…), which the class does not hold.
+//! grammar's fast entry may read: those whose code holds no letter (`XID_CONTINUE`), space
+//! (`WHITE_SPACE`) or byte-order mark beyond ASCII. The fast entry reads such letters in names and
+//! such spaces in atoms, where the reference entry rejects them, and no byte-order mark in an atom,
+//! where the reference takes it as whitespace. Outside strings and comments a policy's characters
+//! beyond ASCII are its operators (`∧`, `⇒`, `≤`…), which are none of these.
 //!
 //! A cut goes right after a `.` that ends a top-level statement: outside strings and comments, outside
 //! parentheses and braces, and followed by whitespace (a decimal's `.` is followed by a digit, `..` by
@@ -172,10 +173,10 @@ impl Cuts {
         }
     }
 
-    /// Takes a character beyond ASCII of the code: one `XID_CONTINUE` matches leaves the piece to
-    /// the reference entry.
+    /// Takes a character beyond ASCII of the code: a letter (`XID_CONTINUE`), a space (`WHITE_SPACE`)
+    /// or a byte-order mark leaves the piece to the reference entry.
     fn beyond_ascii(&mut self, c: char) {
-        if pest::unicode::XID_CONTINUE(c) {
+        if pest::unicode::XID_CONTINUE(c) || pest::unicode::WHITE_SPACE(c) || c == '\u{FEFF}' {
             self.fast = false;
         }
     }

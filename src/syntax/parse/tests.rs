@@ -345,6 +345,20 @@ fn a_letter_beyond_ascii_in_code_is_left_to_the_reference_entry() {
             read_from(Rule::file, fast)
         );
     }
+    // A space beyond ASCII, or a byte-order mark, is left to the reference entry too (the fast
+    // entry's whitespace in an atom would read the first, and not the second).
+    for slow in [
+        "a(x,\u{A0}y) ⇒ b(x).",
+        "a(x) ⇒\u{3000}b(x).",
+        "\u{FEFF}a(x) ⇒ b(x).",
+        "a(\u{FEFF}x) ⇒ b(x).",
+    ] {
+        assert!(!pieces::fast_entry_reads(slow), "{slow}");
+        let whole =
+            parse_items(FileId(0), slow, 0..slow.len(), Rule::file).map(|f| format!("{f:?}"));
+        let file = parse_file(FileId(0), slow).map(|f| format!("{:?}", f.items));
+        assert_eq!(format!("{file:?}"), format!("{whole:?}"), "{slow}");
+    }
     let mut large = large_policy(false);
     large.push_str("d(x) ⇒ é(x).\n");
     large.push_str(&large_policy(false));
@@ -355,4 +369,17 @@ fn a_letter_beyond_ascii_in_code_is_left_to_the_reference_entry() {
         format!("{:?}", parse_file(FileId(0), &large).expect_err("fails")),
         format!("{whole:?}")
     );
+}
+
+/// The fast entry's whitespace in an atom (`ws`) and `WHITESPACE`, the reference's: the same on ASCII.
+#[test]
+fn fast_whitespace_and_whitespace_read_the_same_ascii() {
+    for byte in 0u8..128 {
+        let c = char::from(byte);
+        let text = format!("a({c}x{c},{c}y{c}){c}∧ a(x // {c}\n, y) ⇒ b(x).");
+        assert!(pieces::fast_entry_reads(&text), "{text:?}");
+        let fast = read_from(Rule::file_fast, &text);
+        assert_eq!(fast, read_from(Rule::file, &text), "{text:?}");
+        assert_eq!(fast.is_some(), " \t\n\u{B}\u{C}\r".contains(c), "{text:?}");
+    }
 }
