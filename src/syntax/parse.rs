@@ -14,9 +14,10 @@
 //!
 //! Invariants: input nested deeper than [`MAX_NESTING`] is rejected before the recursive parser sees
 //! it; `file_fast` and `file` lower every input whose code holds no letter, space or byte-order mark
-//! beyond ASCII to the same statements, spans included, or both fail (a test holds them to it on
-//! every policy in the repository and mutations of them), and `parse_file` gives `file_fast` no
-//! other input.
+//! beyond ASCII and no comment inside parentheses to the same statements, spans included, or
+//! `file_fast` fails (both fail, or a comment stands between a relation's name and its `(`); a test
+//! holds them to it on every policy in the repository and mutations of them. `parse_file` gives
+//! `file_fast` no other input, and reads a file whose pieces it fails from `file`.
 
 use std::sync::Mutex;
 
@@ -45,7 +46,7 @@ struct AccordParser;
 /// Parses a whole policy file. The file is cut into pieces of whole statements that parse on every
 /// core (see `pieces`), each read from the grammar's fast entry `file_fast` as soon as the scan for
 /// cuts finds it (or from `file`, for a piece whose code holds a letter, space or byte-order mark
-/// beyond ASCII, which the fast entry reads otherwise); when any piece fails, the whole file is read again from the reference
+/// beyond ASCII or a comment inside parentheses, which the fast entry reads otherwise); when any piece fails, the whole file is read again from the reference
 /// entry `file`, which gives the diagnostic (or, should the fast entry ever miss a form the
 /// reference reads, the statements).
 pub fn parse_file(file: FileId, text: &str) -> Result<SourceFile, Diagnostic> {

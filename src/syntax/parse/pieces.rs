@@ -2,10 +2,11 @@
 //! every core; [`scan`] finds the cuts and, in the same walk over the text's code (outside strings
 //! and comments, as [`code_bytes`] defines it), the parser's nesting guard and which pieces the
 //! grammar's fast entry may read: those whose code holds no letter (`XID_CONTINUE`), space
-//! (`WHITE_SPACE`) or byte-order mark beyond ASCII. The fast entry reads such letters in names and
-//! such spaces in atoms, where the reference entry rejects them, and no byte-order mark in an atom,
-//! where the reference takes it as whitespace. Outside strings and comments a policy's characters
-//! beyond ASCII are its operators (`∧`, `⇒`, `≤`…), which are none of these.
+//! (`WHITE_SPACE`) or byte-order mark beyond ASCII, and no comment inside parentheses or braces. The
+//! fast entry reads such letters in names and such spaces in atoms, where the reference entry
+//! rejects them, and no byte-order mark or comment in an atom, where the reference takes them as
+//! whitespace. Outside strings and comments a policy's characters beyond ASCII are its operators
+//! (`∧`, `⇒`, `≤`…), which are none of these.
 //!
 //! A cut goes right after a `.` that ends a top-level statement: outside strings and comments, outside
 //! parentheses and braces, and followed by whitespace (a decimal's `.` is followed by a digit, `..` by
@@ -24,9 +25,10 @@ pub(super) struct Piece {
 
 /// The bytes of `text` that are code, with their offsets: everything outside strings (which end at
 /// their closing quote or, unterminated, at the line's end; `\\` escapes the next byte) and `//`
-/// comments. The definition [`scan`] is held to.
+/// comments (`Some(byte)`); and where each comment starts (`None`). The definition [`scan`] is held
+/// to.
 #[cfg(test)]
-pub(super) fn code_bytes(text: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
+pub(super) fn code_bytes(text: &str) -> impl Iterator<Item = (usize, Option<u8>)> + '_ {
     let bytes = text.as_bytes();
     let (mut in_string, mut escaped, mut in_comment) = (false, false, false);
     bytes.iter().enumerate().filter_map(move |(i, &b)| {
@@ -43,8 +45,9 @@ pub(super) fn code_bytes(text: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
             in_string = true;
         } else if b == b'/' && bytes.get(i + 1) == Some(&b'/') {
             in_comment = true;
+            return Some((i, None));
         } else {
-            return Some((i, b));
+            return Some((i, Some(b)));
         }
         None
     })
@@ -110,6 +113,7 @@ pub(super) fn scan_with(
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 // To the line's end, which ends the comment.
+                cuts.comment();
                 i += 2;
                 while i < n && bytes[i] != b'\n' {
                     i += 1;
@@ -173,6 +177,14 @@ impl Cuts {
         }
     }
 
+    /// Takes the start of a comment: one inside parentheses or braces leaves the piece to the
+    /// reference entry (the fast entry's atoms read no comment).
+    fn comment(&mut self) {
+        if self.depth > 0 {
+            self.fast = false;
+        }
+    }
+
     /// Takes a character beyond ASCII of the code: a letter (`XID_CONTINUE`), a space (`WHITE_SPACE`)
     /// or a byte-order mark leaves the piece to the reference entry.
     fn beyond_ascii(&mut self, c: char) {
@@ -229,10 +241,12 @@ mod tests {
         let mut cuts = Cuts::new(target, max_depth);
         let mut out = vec![];
         for (i, b) in code_bytes(text) {
-            if b >= 0xC0 {
-                cuts.beyond_ascii(text[i..].chars().next().expect("a character starts here"));
-            } else {
-                out.extend(cuts.code(text.as_bytes(), i, b)?);
+            match b {
+                None => cuts.comment(),
+                Some(0xC0..) => {
+                    cuts.beyond_ascii(text[i..].chars().next().expect("a character starts here"))
+                }
+                Some(b) => out.extend(cuts.code(text.as_bytes(), i, b)?),
             }
         }
         out.push(cuts.end(text.len()));
@@ -275,13 +289,14 @@ mod tests {
 
     #[test]
     fn a_piece_whose_code_holds_a_letter_beyond_ascii_is_not_for_the_fast_entry() {
-        let text = "a(x) ⇒ b(x).\nc(\"é\") ∧ d ⇒ e. // é\nfé(x) ⇒ g(x).\nh(x) ≤ 1 ⇒ i(x).";
+        let text = "a(x) ⇒ b(x).\nc(\"é\") ∧ d ⇒ e. // é\nfé(x) ⇒ g(x).\nh(x) ≤ 1 ⇒ i(x).\n\
+                    j(x, // a comment in an atom\n y) ⇒ k(x).\nl(x) // ok\n ⇒ m(x).";
         let fast: Vec<bool> = scan(text, 1, usize::MAX)
             .expect("scans")
             .iter()
             .map(|piece| piece.fast)
             .collect();
-        assert_eq!(fast, [true, true, false, true]);
+        assert_eq!(fast, [true, true, false, true, false, true]);
     }
 
     fn cut(text: &str, target: usize) -> Vec<&str> {
