@@ -6,8 +6,9 @@
 //! by amounts that depend on the rule alone, so the [`Counters`] each chunk ends with give every later
 //! chunk its true starting point. A chunk without aggregates numbered only source rules: its indices
 //! are shifted to the starting point. A chunk with an aggregate, whose auxiliary relation names carry
-//! the numbering, is expanded again from its starting point (policies have few aggregates). The
-//! chunks' results are then concatenated in order.
+//! the numbering, is expanded again from its starting point (policies have few aggregates), unless
+//! that point is zero, as the first chunk's is (on one thread, the only chunk's). The chunks' results
+//! are then concatenated in order.
 //!
 //! Invariant: [`expand_rules`] returns what one `Expander` run over the rules in order returns: the
 //! same drafts, aggregates, diagnostics and source-rule indices, in the same order.
@@ -54,7 +55,10 @@ pub fn expand_rules(today: i32, rules: &[SourceRule], chunk: usize) -> Expansion
         .zip(rules.par_chunks(chunk))
         .zip(starts)
         .map(|(((mut part, used), rules), start)| {
-            if used.placeholders == 0 {
+            if start == Counters::default() {
+                // The first chunk was numbered from its true start already.
+                part
+            } else if used.placeholders == 0 {
                 shift(&mut part, start.source_rules);
                 part
             } else {
