@@ -9,7 +9,8 @@
 //! (`thp:always`): a run's memory then arrives in 2 MiB pages instead of 4 KiB ones. On this
 //! project's 2-core VM a page fault costs about 5 µs, and checking a 10 000-rule policy touches about
 //! 40 MB, 10 000 fresh pages, a quarter of its CPU time; with huge pages the check takes about a fifth
-//! less time and the batch of 1 M shipments about a tenth (`docs/performance.md`, sixth round).
+//! less time, and the batch of 1 M shipments as long or less, with a larger peak (a huge page is
+//! resident whole) (`docs/performance.md`, sixth round).
 //! The setting is jemalloc's compiled-in `malloc_conf`, so `MALLOC_CONF`-style overrides
 //! (`_RJEM_MALLOC_CONF`) still apply on top of it; a test reads it back from jemalloc's statistics.
 

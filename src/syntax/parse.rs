@@ -46,9 +46,9 @@ struct AccordParser;
 /// Parses a whole policy file. The file is cut into pieces of whole statements that parse on every
 /// core (see `pieces`), each read from the grammar's fast entry `file_fast` as soon as the scan for
 /// cuts finds it (or from `file`, for a piece whose code holds a letter, space or byte-order mark
-/// beyond ASCII or a comment inside parentheses, which the fast entry reads otherwise); when any piece fails, the whole file is read again from the reference
-/// entry `file`, which gives the diagnostic (or, should the fast entry ever miss a form the
-/// reference reads, the statements).
+/// beyond ASCII or a comment inside parentheses, which the fast entry would read otherwise); when
+/// any piece fails, the whole file is read again from the reference entry `file`, which gives the
+/// diagnostic (or, should the fast entry ever miss a form the reference reads, the statements).
 pub fn parse_file(file: FileId, text: &str) -> Result<SourceFile, Diagnostic> {
     // Each piece's statements, with the piece's place in the file.
     let parsed: Mutex<Vec<(usize, Result<Vec<Item>>)>> = Mutex::default();
