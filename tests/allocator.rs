@@ -1,6 +1,6 @@
 //! The binary's allocator (see `src/main.rs`): on Linux, jemalloc with its memory advised as
-//! transparent huge pages. jemalloc ignores a `malloc_conf` symbol it does not find, so the test reads
-//! the options back from the statistics jemalloc prints at exit when asked to.
+//! transparent huge pages and one arena per CPU. jemalloc ignores a `malloc_conf` symbol it does not
+//! find, so the test reads the options back from the statistics jemalloc prints at exit when asked.
 #![cfg(all(target_os = "linux", feature = "jemalloc"))]
 
 use std::process::Command;
@@ -19,7 +19,11 @@ fn the_binary_allocates_with_jemalloc_on_huge_pages() {
     assert!(out.status.success(), "{stderr}");
     assert!(stdout.starts_with("ok: "), "{stdout}");
     let statistics = format!("{stdout}{stderr}");
-    for option in [r#"opt.thp: "always""#, r#"opt.metadata_thp: "always""#] {
+    for option in [
+        r#"opt.thp: "always""#,
+        r#"opt.metadata_thp: "always""#,
+        r#"opt.percpu_arena: "percpu""#,
+    ] {
         assert!(
             statistics.contains(option),
             "jemalloc's statistics lack {option}:\n{statistics}"
