@@ -23,8 +23,8 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// jemalloc's options (its `malloc_conf`, a C string it reads once at start-up): memory it maps,
 /// for data and for its own metadata, is advised as transparent huge pages; one arena per CPU, each
 /// thread allocating from its CPU's, instead of jemalloc's four per CPU (where each of the command's
-/// threads had an arena, and fresh 2 MiB pages, of its own: small commands started 1 ms later and
-/// the batch's peak was 8 MiB higher).
+/// threads had an arena, and fresh 2 MiB pages, of its own: small commands started 1–3 ms later
+/// and the batch's peak was 8 MiB higher).
 #[cfg(all(target_os = "linux", feature = "jemalloc"))]
 #[export_name = "_rjem_malloc_conf"]
 static ALLOCATOR_OPTIONS: Option<&u8> =
