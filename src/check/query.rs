@@ -13,10 +13,10 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::draft::{Draft, DraftLiteral};
+use super::draft::Draft;
 use super::ground::lower_fact;
 use super::relations::{
-    conclude, resolve_ground, resolve_use, ColumnInfo, RelationInfo, RelationTable,
+    conclude, resolve_drafts, resolve_ground, ColumnInfo, RelationInfo, RelationTable,
 };
 use super::{expand, lower, types};
 use crate::diagnostic::Diagnostic;
@@ -139,13 +139,7 @@ pub fn lower_query(
         RelationId(program.relations.len() as u32),
     );
     let drafts = expander.drafts;
-    for d in &drafts {
-        for lit in &d.body {
-            if let DraftLiteral::Atom(a) | DraftLiteral::Negated(a) = lit {
-                resolve_use(&mut table, a, &mut diags);
-            }
-        }
-    }
+    resolve_drafts(&mut table, &drafts, &mut diags);
     if !diags.is_empty() {
         return Err(diags);
     }

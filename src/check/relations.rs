@@ -3,9 +3,9 @@
 //! Runs inside [`super::check`] after `expand` and `law` and before `types`. Declarations enter the
 //! table first (whatever the file order), then every fact, draft and aggregate that concludes a relation
 //! (fixing the arity of an undeclared one at its first conclusion), then every use is resolved against
-//! the table (`unknown_relation`, `arity_mismatch`, `subject_arity`); a whole policy's drafts are
-//! resolved in chunks on every core ([`resolve_drafts`]), the problems kept in draft order. A relation declared `symmetric`
-//! gains the rule that swaps its first two columns.
+//! the table (`unknown_relation`, `arity_mismatch`, `subject_arity`); drafts are resolved in chunks
+//! on every core ([`resolve_drafts`]), the problems kept in draft order. A relation declared
+//! `symmetric` gains the rule that swaps its first two columns.
 //!
 //! Invariants: a relation has one entry, keyed by name, in first-seen order; its column count never
 //! changes once entered; `declared` entries keep their declared column names, types and spans; a use
@@ -223,11 +223,7 @@ const RESOLVE_CHUNK: usize = 512;
 
 /// Checks that an atom names a known relation with the right arity; false (reported) when not. A
 /// relation it names is marked used, even with the wrong arity.
-pub(super) fn resolve_use(
-    table: &mut RelationTable,
-    atom: &DraftAtom,
-    diags: &mut Vec<Diagnostic>,
-) -> bool {
+fn resolve_use(table: &mut RelationTable, atom: &DraftAtom, diags: &mut Vec<Diagnostic>) -> bool {
     let (index, problem) = look_up_use(table, atom);
     if let Some(info) = index.and_then(|i| table.get_index_mut(i)) {
         info.1.used = true;
